@@ -1,0 +1,11 @@
+namespace OrleansRealtime.Channels;
+
+/// <summary>A publication before the channel grain gave it an offset.</summary>
+/// <param name="Data">The payload: one UTF-8 JSON value, already validated by the caller.</param>
+/// <param name="From">The publishing user, or null for a server-side publication.</param>
+/// <param name="Priority">Delivery priority.</param>
+[GenerateSerializer, Immutable, Alias("rt.PublishRequest")]
+public sealed record PublishRequest(
+    [property: Id(0)] byte[] Data,
+    [property: Id(1)] string? From,
+    [property: Id(2)] MessagePriority Priority = MessagePriority.Normal);

@@ -1,0 +1,14 @@
+namespace OrleansRealtime;
+
+/// <summary>Names of the Orleans stream provider and stream namespaces shared by silos and gateways.</summary>
+public static class StreamNames
+{
+    /// <summary>The stream provider every silo and gateway registers.</summary>
+    public const string Provider = "realtime";
+
+    /// <summary>Namespace of channel streams; the stream key is the channel name.</summary>
+    public const string Channel = "channel";
+
+    /// <summary>Grain storage that holds stream subscriptions (the pub-sub rendezvous).</summary>
+    public const string PubSubStore = "PubSubStore";
+}

@@ -1,0 +1,60 @@
+using OrleansRealtime.Channels;
+
+namespace OrleansRealtime.History;
+
+/// <summary>
+/// The append-only log behind every channel: one append per message, never a rewrite of the whole history.
+/// Each channel's log carries its epoch and top offset with it, so a channel grain that reactivates continues
+/// where the store says it was, and a store that lost a channel's log starts a new epoch.
+/// </summary>
+/// <remarks>
+/// Implementations are safe for concurrent use across channels; per channel, the channel grain is the single
+/// writer. <see cref="AppendAsync"/> fences that writer: it accepts only the offset right after the stored top.
+/// </remarks>
+public interface IHistoryStore
+{
+    /// <summary>The channel's epoch and top offset; creates a new epoch (top 0) when the store holds none.</summary>
+    ValueTask<StreamPosition> OpenAsync(string channel, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends one message, trimming the log to the configured size and age. Completes only when the message is
+    /// durable in this store. Throws <see cref="HistoryConflictException"/> when <see cref="ChannelMessage.Offset"/>
+    /// is not the stored top + 1 in <see cref="ChannelMessage.Epoch"/> (another writer, or a lost log).
+    /// </summary>
+    ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> retained, unexpired messages with offset greater than <paramref name="after"/>,
+    /// oldest first, with the current epoch and top. <see cref="HistorySlice.Oldest"/> tells the caller whether
+    /// anything after <paramref name="after"/> was already trimmed.
+    /// </summary>
+    ValueTask<HistorySlice> ReadAsync(string channel, long after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How many messages the channel's history currently retains.</summary>
+    ValueTask<int> CountAsync(string channel, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The result of <see cref="IHistoryStore.ReadAsync"/>.</summary>
+/// <param name="Epoch">The channel's current epoch.</param>
+/// <param name="Top">The channel's top offset.</param>
+/// <param name="Oldest">Offset of the oldest retained, unexpired message; <c>Top + 1</c> when none is retained.</param>
+/// <param name="Messages">The messages read, oldest first.</param>
+public sealed record HistorySlice(string Epoch, long Top, long Oldest, IReadOnlyList<ChannelMessage> Messages);
+
+/// <summary>The store's top is not where the writer thought it was: another writer appended, or the log was lost.</summary>
+public sealed class HistoryConflictException : Exception
+{
+    public HistoryConflictException()
+    {
+    }
+
+    public HistoryConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public HistoryConflictException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansRealtime.History;
+using StackExchange.Redis;
+
+namespace OrleansRealtime.Hosting;
+
+/// <summary>
+/// The silo and client configuration, written once. The standalone silo and the embedded gateway both call
+/// <see cref="AddRealtimeGrains"/>; gateways that are pure clients call <see cref="AddRealtimeClient"/>.
+/// </summary>
+public static class RealtimeHostingExtensions
+{
+    /// <summary>Hosts a realtime silo in this process (the standalone silo, or the embedded gateway).</summary>
+    /// <remarks>
+    /// Orleans' own <c>UseOrleans</c> reads the <c>Orleans</c> configuration section as provider declarations
+    /// (<c>Orleans:Clustering:ProviderType</c>), which collides with our contract key <c>Orleans:Clustering</c> =
+    /// Embedded | Localhost | Redis. <c>AddOrleans</c> on the service collection gives Orleans an empty configuration,
+    /// and <see cref="AddRealtimeGrains"/> reads ours explicitly.
+    /// </remarks>
+    public static IHostApplicationBuilder AddRealtimeSilo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOrleans(silo => silo.AddRealtimeGrains(builder.Configuration));
+        return builder;
+    }
+
+    /// <summary>Makes this process a pure Orleans client of a realtime cluster (see <see cref="AddRealtimeSilo"/> for why not UseOrleansClient).</summary>
+    public static IHostApplicationBuilder AddRealtimeClusterClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOrleansClient(configuration: null, client => client.AddRealtimeClient(builder.Configuration));
+        return builder;
+    }
+
+    public static ISiloBuilder AddRealtimeGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var options = RealtimeClusterOptions.From(configuration);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+
+        switch (options.Clustering)
+        {
+            case ClusteringMode.Embedded:
+            case ClusteringMode.Localhost:
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                break;
+            case ClusteringMode.Redis:
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
+                silo.ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedIP is not null);
+                break;
+        }
+
+        return silo.AddRealtimeGrainServices(configuration, options);
+    }
+
+    /// <summary>
+    /// Everything a silo needs except clustering and endpoints: storage, streams, the history store and options.
+    /// Test clusters, which bring their own clustering, call this directly.
+    /// </summary>
+    public static ISiloBuilder AddRealtimeGrainServices(this ISiloBuilder silo, IConfiguration configuration, RealtimeClusterOptions? options = null)
+    {
+        options ??= RealtimeClusterOptions.From(configuration);
+        silo.Services.TryAddSingleton(options);
+        if (options.EffectiveStorage == StorageMode.Redis)
+        {
+            silo.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options.RedisConnectionString!));
+            silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
+            silo.AddRedisGrainStorage(StreamNames.PubSubStore, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
+            silo.Services.TryAddSingleton<IHistoryStore, RedisHistoryStore>();
+        }
+        else
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
+            silo.Services.TryAddSingleton<IHistoryStore, MemoryHistoryStore>();
+        }
+
+        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        {
+            streams.ConfigurePartitioning(options.StreamQueues);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(options.StreamPollingPeriodMs)));
+        });
+
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<HistoryOptions>()
+            .Bind(configuration.GetSection(HistoryOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return silo;
+    }
+
+    public static IClientBuilder AddRealtimeClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        var options = RealtimeClusterOptions.From(configuration);
+        client.Services.AddSingleton(options);
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+
+        switch (options.Clustering)
+        {
+            case ClusteringMode.Localhost:
+                client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+                break;
+            case ClusteringMode.Redis:
+                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
+                break;
+            default:
+                throw new InvalidOperationException("An embedded gateway hosts its own silo; it is not a cluster client.");
+        }
+
+        client.AddMemoryStreams(StreamNames.Provider);
+        return client;
+    }
+}
