@@ -1,3 +1,10 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/health/live", () => "ok");
+using OrleansRealtime.Gateway.Hosting;
+
+// The gateway: every client transport, the admin REST API and health endpoints. With the default
+// Orleans:Clustering=Embedded it also hosts the silo, so this one process is the whole system.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRealtimeGateway();
+
+var app = builder.Build();
+app.MapRealtimeGateway();
 app.Run();

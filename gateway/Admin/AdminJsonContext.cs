@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansRealtime.Gateway.Admin;
+
+/// <summary>The answer to a REST publish.</summary>
+internal sealed record PublishResponse(long Offset, string Epoch);
+
+/// <summary>A channel's state on the admin API.</summary>
+internal sealed record ChannelResponse(string Channel, string Epoch, long Offset, int HistoryLength, IReadOnlyDictionary<string, int> Subscribers, long Published);
+
+/// <summary>Source-generated JSON for the admin API's answers (camelCase on the wire).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PublishResponse))]
+[JsonSerializable(typeof(ChannelResponse))]
+internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -1,0 +1,320 @@
+using Orleans.Streams;
+using OrleansRealtime.Channels;
+using OrleansRealtime.Gateway.Protocol;
+using StreamPosition = OrleansRealtime.Channels.StreamPosition;
+
+namespace OrleansRealtime.Gateway.Cluster;
+
+/// <summary>
+/// This gateway's single view of one channel: one Orleans stream subscription whatever the number of local
+/// subscribers, the last offset delivered, and the local subscribers.
+/// </summary>
+/// <remarks>
+/// Gap-free by offsets, not by hope: stream events arrive one at a time (the delivery gate also makes that true
+/// after a resubscribe), and an event whose offset is not last + 1 is either a duplicate (dropped) or follows a
+/// hole, which is filled from the channel's history before the event is delivered. Each publication is encoded once
+/// and the same frame goes to every subscriber. Subscriber changes and deliveries share one lock, so a
+/// subscription's ack, its replayed history and its live frames interleave correctly.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The delivery gate's wait handle is never used, so it holds nothing to dispose; in-flight deliveries may still release it after stop.")]
+internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
+{
+    /// <summary>History page size used for gap filling and recovery.</summary>
+    public const int PageSize = 1000;
+
+    private readonly ChannelFeedRegistry _registry;
+    private readonly List<ChannelSubscription> _subscribers = [];
+    private readonly Lock _sync = new();
+    private readonly SemaphoreSlim _deliveryGate = new(1, 1);
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private StreamSubscriptionHandle<ChannelMessage>? _handle;
+    private long _last;
+    private string _epoch = string.Empty;
+    private int _reportDirty;
+    private int _reporting;
+
+    public ChannelFeed(string channel, ChannelFeedRegistry registry)
+    {
+        Channel = channel;
+        _registry = registry;
+    }
+
+    public string Channel { get; }
+
+    /// <summary>Completes once the stream subscription is in place and the channel's position is known.</summary>
+    public Task Ready => _ready.Task;
+
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_sync)
+                return _subscribers.Count;
+        }
+    }
+
+    /// <summary>Subscribes to the channel's stream, then reads the position to deliver from.</summary>
+    public async Task StartAsync()
+    {
+        try
+        {
+            var stream = _registry.Cluster.Client
+                .GetStreamProvider(StreamNames.Provider)
+                .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, Channel));
+
+            // Subscribe first, then read the position: anything published in between arrives on the stream with an
+            // offset above the position (delivered) or at/below it (dropped as already covered).
+            _handle = await stream.SubscribeAsync(this);
+            var position = await _registry.Cluster.GetPositionAsync(Channel);
+            lock (_sync)
+            {
+                _last = position.Offset;
+                _epoch = position.Epoch;
+            }
+
+            _ready.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _ready.TrySetException(ex);
+            await StopAsync();
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _handle, null) is { } handle)
+        {
+            try
+            {
+                await handle.UnsubscribeAsync();
+            }
+            catch (Exception ex)
+            {
+                LogUnsubscribeFailed(_registry.Logger, ex, Channel);
+            }
+        }
+
+        ScheduleReport();
+    }
+
+    /// <summary>Adds a subscriber in the pending state; <see cref="ActivateAsync"/> makes it live.</summary>
+    public ChannelSubscription Add(Connections.Session session)
+    {
+        var subscription = new ChannelSubscription(this, session);
+        lock (_sync)
+            _subscribers.Add(subscription);
+        return subscription;
+    }
+
+    /// <summary>Removes a subscriber; returns how many remain.</summary>
+    public int Remove(ChannelSubscription subscription)
+    {
+        lock (_sync)
+        {
+            _subscribers.Remove(subscription);
+            subscription.Pending = null;
+            return _subscribers.Count;
+        }
+    }
+
+    /// <summary>
+    /// Answers the subscribe request and makes the subscription live. Without <paramref name="since"/> the ack
+    /// carries the feed's position and live frames follow. With it, the missed messages are read from history and
+    /// sent behind the ack, then the frames that arrived meanwhile, skipping any offset already sent.
+    /// </summary>
+    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId)
+    {
+        if (since is not { } from)
+        {
+            lock (_sync)
+            {
+                subscription.Session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: null));
+                subscription.Pending = null;
+            }
+
+            return;
+        }
+
+        var (replay, page, continuous) = await ReadAfterAsync(from);
+        lock (_sync)
+        {
+            var session = subscription.Session;
+            if (continuous && page.Epoch == _epoch && subscription.Pending is { } pending)
+            {
+                session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(Math.Max(page.Top, _last), _epoch), recovered: true));
+                var sent = from.Offset;
+                foreach (var message in replay)
+                {
+                    if (message.Offset <= sent)
+                        continue;
+                    session.Send(FrameWriter.Message(message));
+                    sent = message.Offset;
+                }
+
+                foreach (var frame in pending)
+                {
+                    if (frame.Offset <= sent)
+                        continue;
+                    session.Send(frame);
+                    sent = frame.Offset;
+                }
+            }
+            else
+            {
+                // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
+                // the client must resync, and the subscription continues live from the ack's offset.
+                session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: false));
+            }
+
+            subscription.Pending = null;
+        }
+    }
+
+    private async Task<(List<ChannelMessage> Replay, HistoryPage Last, bool Continuous)> ReadAfterAsync(RecoveryPosition from)
+    {
+        var replay = new List<ChannelMessage>();
+        var page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(from.Offset, from.Epoch, PageSize));
+        var continuous = page.Continuous && (from.Epoch is null || from.Epoch == page.Epoch);
+        while (continuous)
+        {
+            replay.AddRange(page.Messages);
+            if (!page.More || page.Messages.Count == 0)
+                break;
+            page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(page.Messages[^1].Offset, page.Epoch, PageSize));
+            continuous = page.Continuous;
+        }
+
+        return (replay, page, continuous);
+    }
+
+    public async Task OnNextAsync(ChannelMessage item, StreamSequenceToken? token = null)
+    {
+        await _ready.Task;
+        await _deliveryGate.WaitAsync();
+        try
+        {
+            if (item.Epoch != _epoch)
+            {
+                // The channel lost its history and started a new epoch: offsets restart from 1 in it.
+                LogEpochChanged(_registry.Logger, Channel, _epoch, item.Epoch);
+                lock (_sync)
+                {
+                    _epoch = item.Epoch;
+                    _last = 0;
+                }
+            }
+
+            if (item.Offset <= _last)
+            {
+                _registry.Metrics.Dropped("duplicate");
+                return;
+            }
+
+            if (item.Offset > _last + 1)
+                await FillGapAsync(item.Offset);
+
+            Deliver(item);
+        }
+        finally
+        {
+            _deliveryGate.Release();
+        }
+    }
+
+    /// <summary>Reads the messages between the last delivered offset and <paramref name="before"/> from history.</summary>
+    private async Task FillGapAsync(long before)
+    {
+        _registry.Metrics.GapFilled();
+        try
+        {
+            while (_last + 1 < before)
+            {
+                var page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(_last, _epoch, (int)Math.Min(PageSize, before - _last - 1)));
+                if (!page.Continuous || page.Messages.Count == 0 || page.Epoch != _epoch)
+                {
+                    LogGapUnrecoverable(_registry.Logger, Channel, _last + 1, before - 1);
+                    _registry.Metrics.Dropped("gap");
+                    return;
+                }
+
+                foreach (var message in page.Messages)
+                {
+                    if (message.Offset >= before)
+                        return;
+                    if (message.Offset == _last + 1)
+                        Deliver(message);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogGapFillFailed(_registry.Logger, ex, Channel, _last + 1, before - 1);
+            _registry.Metrics.Dropped("gap");
+        }
+    }
+
+    private void Deliver(ChannelMessage message)
+    {
+        EncodedFrame? frame = null;
+        lock (_sync)
+        {
+            _last = message.Offset;
+            foreach (var subscription in _subscribers)
+            {
+                // Encoded once per gateway, and only when someone is listening.
+                frame ??= FrameWriter.Message(message);
+                if (subscription.Pending is { } pending)
+                {
+                    if (pending.Count >= _registry.MaxPendingFrames)
+                        subscription.Session.Close(Protocol.CloseReason.SlowConsumer);
+                    else
+                        pending.Add(frame);
+                }
+                else
+                {
+                    subscription.Session.Send(frame);
+                }
+            }
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(_registry.Logger, ex, Channel);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Tells the channel grain how many local subscribers this gateway has. Reports are coalesced: while one is in
+    /// flight, further changes only mark the count dirty, and the loop sends the latest count when it comes back.
+    /// </summary>
+    public void ScheduleReport()
+    {
+        Volatile.Write(ref _reportDirty, 1);
+        if (Interlocked.CompareExchange(ref _reporting, 1, 0) == 0)
+            _ = ReportLoopAsync();
+    }
+
+    private async Task ReportLoopAsync()
+    {
+        try
+        {
+            while (Interlocked.Exchange(ref _reportDirty, 0) == 1)
+                await _registry.Cluster.Channel(Channel).ReportSubscribersAsync(_registry.GatewayId, _handle is null ? 0 : SubscriberCount);
+        }
+        catch (Exception ex)
+        {
+            LogReportFailed(_registry.Logger, ex, Channel);
+        }
+        finally
+        {
+            Volatile.Write(ref _reporting, 0);
+        }
+
+        if (Volatile.Read(ref _reportDirty) == 1)
+            ScheduleReport();
+    }
+}

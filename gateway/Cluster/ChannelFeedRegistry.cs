@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+using OrleansRealtime.Gateway.Connections;
+using OrleansRealtime.Gateway.Diagnostics;
+using OrleansRealtime.Gateway.Hosting;
+
+namespace OrleansRealtime.Gateway.Cluster;
+
+/// <summary>
+/// The channel feeds of this gateway: a feed exists while at least one local session subscribes to its channel,
+/// so the gateway holds exactly one stream subscription per channel in use and drops it with the last subscriber.
+/// </summary>
+internal sealed class ChannelFeedRegistry(
+    ClusterAccess cluster,
+    IOptions<GatewayOptions> gateway,
+    IOptions<LimitsOptions> limits,
+    RealtimeMetrics metrics,
+    ILogger<ChannelFeed> logger)
+{
+    private readonly Dictionary<string, ChannelFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public ClusterAccess Cluster { get; } = cluster;
+
+    public string GatewayId { get; } = gateway.Value.GatewayId;
+
+    public RealtimeMetrics Metrics { get; } = metrics;
+
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>Live frames parked for one recovering subscription before it counts as a slow consumer.</summary>
+    public int MaxPendingFrames { get; } = limits.Value.SendQueueFrames;
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+                return _feeds.Count;
+        }
+    }
+
+    public ChannelFeed[] Snapshot()
+    {
+        lock (_lock)
+            return [.. _feeds.Values];
+    }
+
+    /// <summary>
+    /// Subscribes a session: joins (or starts) the channel's feed, then answers the request through the feed so the
+    /// ack, any recovered history and live messages reach the session in order.
+    /// </summary>
+    public async Task<ChannelSubscription> SubscribeAsync(Session session, string channel, RecoveryPosition? since, ReadOnlyMemory<byte> requestId)
+    {
+        ChannelFeed feed;
+        ChannelSubscription subscription;
+        var started = false;
+        lock (_lock)
+        {
+            if (!_feeds.TryGetValue(channel, out feed!))
+            {
+                feed = new ChannelFeed(channel, this);
+                _feeds[channel] = feed;
+                started = true;
+            }
+
+            // Added under the registry lock, so the feed cannot be dropped between lookup and add.
+            subscription = feed.Add(session);
+        }
+
+        if (started)
+            _ = feed.StartAsync();
+
+        try
+        {
+            await feed.Ready;
+            await feed.ActivateAsync(subscription, since, requestId);
+        }
+        catch
+        {
+            Release(subscription);
+            throw;
+        }
+
+        feed.ScheduleReport();
+        return subscription;
+    }
+
+    /// <summary>Removes a subscription; the feed's stream subscription is dropped with its last subscriber.</summary>
+    public void Release(ChannelSubscription subscription)
+    {
+        var feed = subscription.Feed;
+        var stop = false;
+        lock (_lock)
+        {
+            if (feed.Remove(subscription) == 0 && _feeds.TryGetValue(feed.Channel, out var current) && ReferenceEquals(current, feed))
+            {
+                _feeds.Remove(feed.Channel);
+                stop = true;
+            }
+        }
+
+        if (stop)
+            _ = feed.StopAsync();
+        else
+            feed.ScheduleReport();
+    }
+
+    /// <summary>Re-reports every feed's count, renewing this gateway's lease on the channels' subscriber tables.</summary>
+    public void RefreshReports()
+    {
+        foreach (var feed in Snapshot())
+            feed.ScheduleReport();
+    }
+}

@@ -1,0 +1,21 @@
+using OrleansRealtime.Gateway.Connections;
+using OrleansRealtime.Gateway.Protocol;
+
+namespace OrleansRealtime.Gateway.Cluster;
+
+/// <summary>
+/// One session's subscription to one channel feed. While it recovers (<see cref="Pending"/> is non-null), live frames
+/// are parked in <see cref="Pending"/> so they can be merged behind the replayed history without gap or duplicate.
+/// Guarded by the feed's lock.
+/// </summary>
+internal sealed class ChannelSubscription(ChannelFeed feed, Session session)
+{
+    public ChannelFeed Feed { get; } = feed;
+
+    public Session Session { get; } = session;
+
+    /// <summary>Live frames that arrived while the subscription was being set up; null once live.</summary>
+    public List<EncodedFrame>? Pending { get; set; } = [];
+
+    public bool IsLive => Pending is null;
+}

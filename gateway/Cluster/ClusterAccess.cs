@@ -1,0 +1,57 @@
+using Orleans.Runtime;
+using OrleansRealtime.Channels;
+using OrleansRealtime.Gateway.Protocol;
+
+namespace OrleansRealtime.Gateway.Cluster;
+
+/// <summary>
+/// The one door from the gateway to the grains. Maps cluster failures to protocol errors: the cluster being
+/// unreachable or slow is <c>unavailable</c> (the client may retry); anything else unexpected is <c>internal</c>.
+/// </summary>
+internal sealed partial class ClusterAccess(IClusterClient client, ILogger<ClusterAccess> logger)
+{
+    public IClusterClient Client { get; } = client;
+
+    public IChannelGrain Channel(string channel) => Client.GetGrain<IChannelGrain>(channel);
+
+    public ValueTask<StreamPosition> PublishAsync(string channel, PublishRequest request) =>
+        CallAsync(Channel(channel).PublishAsync(request), "publish", channel);
+
+    public ValueTask<HistoryPage> ReadHistoryAsync(string channel, HistoryQuery query) =>
+        CallAsync(Channel(channel).ReadAsync(query), "history", channel);
+
+    public ValueTask<StreamPosition> GetPositionAsync(string channel) =>
+        CallAsync(Channel(channel).GetPositionAsync(), "position", channel);
+
+    public ValueTask<ChannelInfo> GetInfoAsync(string channel) =>
+        CallAsync(Channel(channel).GetInfoAsync(), "info", channel);
+
+    private async ValueTask<T> CallAsync<T>(ValueTask<T> call, string operation, string target)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            LogUnavailable(logger, ex, operation, target);
+            throw new ProtocolException(ErrorCode.Unavailable, "the cluster is unavailable, retry shortly", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw ProtocolException.BadRequest(ex.Message);
+        }
+    }
+
+    /// <summary>Failures that say "the cluster could not be reached in time", not "the request was wrong".</summary>
+    public static bool IsUnavailable(Exception ex) => ex is TimeoutException
+        or SiloUnavailableException
+        or OrleansMessageRejectionException
+        or GatewayTooBusyException
+        or Orleans.Runtime.Messaging.ConnectionFailedException
+        or OperationCanceledException
+        or ObjectDisposedException;
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Cluster call {Operation} on '{Target}' failed: cluster unavailable")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string operation, string target);
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansRealtime.Gateway.Connections;
+
+/// <summary>
+/// One timer for the whole gateway (not one per connection): pings every connection when its heartbeat is due and
+/// closes those that sent nothing for <c>HeartbeatSeconds + PongTimeoutSeconds</c>.
+/// </summary>
+internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<LimitsOptions> limits, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // A quarter of the heartbeat keeps pings and time-outs within 25% of their configured times.
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(limits.Value.Heartbeat.TotalMilliseconds / 4, 50, 1000));
+        using var timer = new PeriodicTimer(period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = time.GetTimestamp();
+                foreach (var session in sessions.All)
+                    session.Heartbeat(now);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using OrleansRealtime.Gateway.Cluster;
+using OrleansRealtime.Gateway.Protocol;
+
+namespace OrleansRealtime.Gateway.Connections;
+
+/// <summary>
+/// One client connection, whatever its transport: its identity, its bounded send queue, its subscriptions and the
+/// dispatch of its frames. Transports only move bytes: they feed received frames to <see cref="HandleAsync"/>, drain
+/// <see cref="Outbound"/> in one writer loop, and call <see cref="DisposeAsync"/> when the connection is gone.
+/// </summary>
+internal sealed partial class Session : IAsyncDisposable
+{
+    private readonly SessionServices _services;
+    private readonly Dictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly List<ClientFrame> _parsed = [];
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CloseReason? _closeReason;
+    private long _lastReceived;
+    private long _lastPing;
+    private int _disposed;
+
+    public Session(string connectionId, string userId, string transport, SessionServices services)
+    {
+        ConnectionId = connectionId;
+        UserId = userId;
+        Transport = transport;
+        _services = services;
+        Outbound = new SendQueue(services.Limits.SendQueueFrames, services.Limits.SendQueueBytes);
+        _lastReceived = _lastPing = services.Time.GetTimestamp();
+    }
+
+    public string ConnectionId { get; }
+
+    public string UserId { get; }
+
+    public string Transport { get; }
+
+    public SendQueue Outbound { get; }
+
+    /// <summary>Why the connection is closing, once it is; null while open.</summary>
+    public CloseReason? CloseReason => Volatile.Read(ref _closeReason);
+
+    /// <summary>Completes when <see cref="Close"/> was called (by the server or because the client went away).</summary>
+    public Task Closed => _closed.Task;
+
+    public int SubscriptionCount
+    {
+        get
+        {
+            lock (_subscriptions)
+                return _subscriptions.Count;
+        }
+    }
+
+    /// <summary>Sends the <c>welcome</c> frame; the transport calls this once, before anything else is queued.</summary>
+    public void Welcome() =>
+        Send(FrameWriter.Welcome(ConnectionId, UserId, _services.Gateway.GatewayId, _services.Limits.HeartbeatSeconds, Transport));
+
+    /// <summary>
+    /// Queues a frame for the client. A full queue makes the client a slow consumer: the connection is closed, and the
+    /// frame is not delivered (the client recovers from history when it reconnects).
+    /// </summary>
+    public bool Send(EncodedFrame frame)
+    {
+        switch (Outbound.TryEnqueue(frame))
+        {
+            case EnqueueResult.Enqueued:
+                if (frame.Type == ServerFrameType.Message)
+                    _services.Metrics.Delivered(Transport);
+                return true;
+            case EnqueueResult.DroppedLowPriority:
+                _services.Metrics.Dropped("low_priority");
+                return false;
+            case EnqueueResult.Full:
+                _services.Metrics.Dropped("slow_consumer");
+                Close(Protocol.CloseReason.SlowConsumer);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Starts closing: records the reason, tells the client with a <c>close</c> frame where the queue has room, and
+    /// completes the queue so the writer loop drains and ends. Idempotent; the first reason wins. Subscriptions are
+    /// released by <see cref="DisposeAsync"/>, never here, because this may run inside a channel's delivery loop.
+    /// </summary>
+    public void Close(CloseReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, reason, null) is not null)
+            return;
+
+        if (reason != Protocol.CloseReason.SlowConsumer)
+            Outbound.TryEnqueue(FrameWriter.Close(reason));
+        Outbound.Complete();
+        LogClosing(_services.Logger, ConnectionId, reason.Code);
+        _closed.TrySetResult();
+    }
+
+    /// <summary>Called by the heartbeat service: pings when due and closes a connection that went silent.</summary>
+    public void Heartbeat(long now)
+    {
+        if (CloseReason is not null)
+            return;
+
+        if (_services.Time.GetElapsedTime(Volatile.Read(ref _lastReceived), now) >= _services.Limits.IdleTimeout)
+        {
+            Close(Protocol.CloseReason.IdleTimeout);
+            return;
+        }
+
+        if (_services.Time.GetElapsedTime(_lastPing, now) >= _services.Limits.Heartbeat)
+        {
+            _lastPing = now;
+            Send(EncodedFrame.Ping);
+        }
+    }
+
+    /// <summary>Records client activity without a frame (e.g. a long-poll request); any received frame does this too.</summary>
+    public void Touch() => Volatile.Write(ref _lastReceived, _services.Time.GetTimestamp());
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+
+        Close(Protocol.CloseReason.Normal);
+        ChannelSubscription[] subscriptions;
+        lock (_subscriptions)
+        {
+            subscriptions = [.. _subscriptions.Values];
+            _subscriptions.Clear();
+        }
+
+        foreach (var subscription in subscriptions)
+            _services.Feeds.Release(subscription);
+
+        _services.Sessions.Remove(this);
+        await Task.CompletedTask;
+    }
+}

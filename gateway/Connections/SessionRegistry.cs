@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using OrleansRealtime.Gateway.Diagnostics;
+using OrleansRealtime.Gateway.Protocol;
+
+namespace OrleansRealtime.Gateway.Connections;
+
+/// <summary>
+/// This gateway's live sessions by connection id, and the connection limit. Connection ids are 128 random bits:
+/// the SSE and polling endpoints act as the connection named in their URL, so an id is a secret of its client.
+/// </summary>
+internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMetrics metrics)
+{
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly int _maxConnections = limits.Value.MaxConnections;
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public ICollection<Session> All => _sessions.Values;
+
+    /// <summary>Creates and registers a session, or throws <c>limit_exceeded</c> when the gateway is full.</summary>
+    public Session Open(string userId, string transport, SessionServices services)
+    {
+        if (Interlocked.Increment(ref _count) > _maxConnections)
+        {
+            Interlocked.Decrement(ref _count);
+            throw new ProtocolException(ErrorCode.LimitExceeded, $"this gateway accepts at most {_maxConnections} connections");
+        }
+
+        var session = new Session(NewConnectionId(), userId, transport, services);
+        _sessions[session.ConnectionId] = session;
+        metrics.ConnectionOpened(transport);
+        return session;
+    }
+
+    public bool TryGet(string connectionId, out Session session) => _sessions.TryGetValue(connectionId, out session!);
+
+    public void Remove(Session session)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<string, Session>(session.ConnectionId, session)))
+        {
+            Interlocked.Decrement(ref _count);
+            metrics.ConnectionClosed(session.Transport);
+        }
+    }
+
+    private static string NewConnectionId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return "c-" + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansRealtime.Gateway.Admin;
+using OrleansRealtime.Gateway.Cluster;
+using OrleansRealtime.Gateway.Connections;
+using OrleansRealtime.Gateway.Diagnostics;
+using OrleansRealtime.Gateway.Security;
+using OrleansRealtime.Gateway.Transports.WebSockets;
+using OrleansRealtime.Hosting;
+using StackExchange.Redis;
+
+namespace OrleansRealtime.Gateway.Hosting;
+
+/// <summary>Registers and maps the whole gateway; Program.cs is these two calls.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>The address the gateway serves when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:8080";
+
+    public static WebApplicationBuilder AddRealtimeGateway(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var cluster = RealtimeClusterOptions.From(configuration);
+        if (cluster.Clustering == ClusteringMode.Embedded)
+            builder.AddRealtimeSilo();
+        else
+            builder.AddRealtimeClusterClient();
+
+        if (string.IsNullOrEmpty(configuration["urls"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var services = builder.Services;
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RealtimeMetrics>();
+        services.AddSingleton<ClusterAccess>();
+        services.AddSingleton<ChannelFeedRegistry>();
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<SessionServices>();
+        services.AddSingleton<ClientIdentityResolver>();
+        services.AddSingleton<WebSocketTransport>();
+        services.AddHostedService<HeartbeatService>();
+        services.AddHostedService<SubscriberReportService>();
+        services.AddHostedService<ConnectionDrainService>();
+
+        var health = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        if (cluster.RedisConnectionString is { Length: > 0 } redis)
+        {
+            services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            health.AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        }
+
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication MapRealtimeGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseWebSockets();
+
+        app.Map("/ws", (HttpContext context, WebSocketTransport transport) => transport.HandleAsync(context));
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints();
+        return app;
+    }
+}
