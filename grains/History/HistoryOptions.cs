@@ -23,4 +23,11 @@ public sealed class HistoryOptions
     public int MaxPageSize { get; set; } = DefaultMaxPageSize;
 
     public TimeSpan Ttl => TimeSpan.FromSeconds(TtlSeconds);
+
+    /// <summary>
+    /// The expiry rule, in one place for every store: a message whose <c>TimestampMs</c> is at or before the returned
+    /// value has reached <see cref="TtlSeconds"/> of age. <see cref="long.MinValue"/> when there is no TTL.
+    /// </summary>
+    internal long ExpiryCutoffMs(TimeProvider clock) =>
+        TtlSeconds == 0 ? long.MinValue : clock.GetUtcNow().ToUnixTimeMilliseconds() - (TtlSeconds * 1000L);
 }

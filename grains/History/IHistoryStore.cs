@@ -10,6 +10,8 @@ namespace OrleansRealtime.History;
 /// <remarks>
 /// Implementations are safe for concurrent use across channels; per channel, the channel grain is the single
 /// writer. <see cref="AppendAsync"/> fences that writer: it accepts only the offset right after the stored top.
+/// Expiry by TTL trims a prefix of the log (from the oldest message up to the first one younger than the TTL), so the
+/// retained history is always a contiguous run of offsets, whatever the clock did between two publications.
 /// </remarks>
 public interface IHistoryStore
 {
@@ -26,11 +28,13 @@ public interface IHistoryStore
     /// <summary>
     /// Up to <paramref name="limit"/> retained, unexpired messages with offset greater than <paramref name="after"/>,
     /// oldest first, with the current epoch and top. <see cref="HistorySlice.Oldest"/> tells the caller whether
-    /// anything after <paramref name="after"/> was already trimmed.
+    /// anything after <paramref name="after"/> was already trimmed. <paramref name="limit"/> 0 reads only the position.
+    /// A channel the store holds nothing for (never opened, or its log was lost) reads as empty without being created:
+    /// epoch <see cref="string.Empty"/>, top 0, oldest 1.
     /// </summary>
     ValueTask<HistorySlice> ReadAsync(string channel, long after, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>How many messages the channel's history currently retains.</summary>
+    /// <summary>How many unexpired messages the channel's history currently retains (0 for a channel the store does not hold).</summary>
     ValueTask<int> CountAsync(string channel, CancellationToken cancellationToken = default);
 }
 

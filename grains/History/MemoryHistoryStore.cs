@@ -1,11 +1,52 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansRealtime.Channels;
+using OrleansRealtime.Hosting;
 
 namespace OrleansRealtime.History;
 
-public sealed class MemoryHistoryStore : IHistoryStore
+/// <summary>
+/// History in the silo's memory (the embedded single-process mode and tests). It lives as long as the process: a
+/// restarted silo opens every channel with a new epoch, which tells clients that recovery is impossible.
+/// </summary>
+/// <remarks>
+/// Reads and counts of a channel that was never opened answer an empty slice without creating the channel, so a
+/// history request for an unknown name costs no memory. Expired messages are removed by whichever operation meets them.
+/// </remarks>
+public sealed class MemoryHistoryStore(
+    IOptions<HistoryOptions> options,
+    [FromKeyedServices(RealtimeServiceKeys.Clock)] TimeProvider clock) : IHistoryStore
 {
-    public ValueTask<StreamPosition> OpenAsync(string channel, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-    public ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-    public ValueTask<HistorySlice> ReadAsync(string channel, long after, int limit, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-    public ValueTask<int> CountAsync(string channel, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    private static readonly HistorySlice Unknown = new(string.Empty, 0, 1, []);
+    private readonly ConcurrentDictionary<string, MemoryChannelLog> _channels = new(StringComparer.Ordinal);
+    private readonly HistoryOptions _options = options.Value;
+
+    public ValueTask<StreamPosition> OpenAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        var log = _channels.GetOrAdd(channel, static (_, size) => new MemoryChannelLog(HistoryEpoch.New(), size), _options.Size);
+        return ValueTask.FromResult(log.Position);
+    }
+
+    public ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default)
+    {
+        if (!_channels.TryGetValue(message.Channel, out var log))
+        {
+            throw new HistoryConflictException(
+                $"Channel '{message.Channel}': append of offset {message.Offset} in epoch '{message.Epoch}' refused; the store holds no log for it.");
+        }
+
+        log.Append(message, _options.ExpiryCutoffMs(clock));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<HistorySlice> ReadAsync(string channel, long after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return ValueTask.FromResult(
+            _channels.TryGetValue(channel, out var log) ? log.Read(after, limit, _options.ExpiryCutoffMs(clock)) : Unknown);
+    }
+
+    public ValueTask<int> CountAsync(string channel, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_channels.TryGetValue(channel, out var log) ? log.Count(_options.ExpiryCutoffMs(clock)) : 0);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using OrleansRealtime.Channels;
 using OrleansRealtime.History;
 using StackExchange.Redis;
 
@@ -59,8 +60,9 @@ public static class RealtimeHostingExtensions
     }
 
     /// <summary>
-    /// Everything a silo needs except clustering and endpoints: storage, streams, the history store and options.
-    /// Test clusters, which bring their own clustering, call this directly.
+    /// Everything a silo needs except clustering and endpoints: storage, streams, the history store, options and the
+    /// realtime clock (<see cref="RealtimeServiceKeys.Clock"/>). Test clusters, which bring their own clustering, call
+    /// this directly.
     /// </summary>
     public static ISiloBuilder AddRealtimeGrainServices(this ISiloBuilder silo, IConfiguration configuration, RealtimeClusterOptions? options = null)
     {
@@ -88,8 +90,13 @@ public static class RealtimeHostingExtensions
         });
 
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddKeyedSingleton(RealtimeServiceKeys.Clock, static (sp, _) => sp.GetRequiredService<TimeProvider>());
         silo.Services.AddOptions<HistoryOptions>()
             .Bind(configuration.GetSection(HistoryOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<ChannelOptions>()
+            .Bind(configuration.GetSection(ChannelOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         return silo;

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using OrleansRealtime.History;
+using OrleansRealtime.Hosting;
+
+namespace OrleansRealtime.Channels;
+
+/// <summary>
+/// The single writer of a channel (see <see cref="IChannelGrain"/>). It holds no grain state: the epoch and top offset
+/// come from the history store when it activates, so a reactivation continues where the store says.
+/// </summary>
+internal sealed partial class ChannelGrain(
+    IHistoryStore store,
+    IOptions<HistoryOptions> historyOptions,
+    IOptions<ChannelOptions> channelOptions,
+    [FromKeyedServices(RealtimeServiceKeys.Clock)] TimeProvider clock,
+    ILogger<ChannelGrain> logger) : Grain, IChannelGrain
+{
+    private readonly HistoryOptions _history = historyOptions.Value;
+    private readonly TimeSpan _subscriberLease = channelOptions.Value.SubscriberLease;
+    private readonly Dictionary<string, SubscriberReport> _subscribers = new(StringComparer.Ordinal);
+    private string _channel = string.Empty;
+    private string _epoch = string.Empty;
+    private long _top;
+    private long _published;
+    private IAsyncStream<ChannelMessage>? _stream;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _channel = this.GetPrimaryKeyString();
+        _stream = this.GetStreamProvider(StreamNames.Provider)
+            .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, _channel));
+        (_top, _epoch) = await store.OpenAsync(_channel, cancellationToken);
+        LogActivated(logger, _channel, _epoch, _top);
+    }
+
+    public async ValueTask<StreamPosition> PublishAsync(PublishRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var message = NextMessage(request);
+        try
+        {
+            await store.AppendAsync(message);
+        }
+        catch (HistoryConflictException conflict)
+        {
+            // The store is not where this activation thought: an append that timed out but landed, another
+            // activation that wrote meanwhile, or a lost log. Take the store's position once and retry; a second
+            // conflict means something keeps writing behind our back, and the caller gets the error.
+            LogAppendConflict(logger, conflict, _channel, message.Offset, message.Epoch);
+            await ReopenAsync();
+            message = NextMessage(request);
+            await store.AppendAsync(message);
+        }
+
+        // Durable from here on: the ack may go out whatever happens to the live fan-out.
+        _top = message.Offset;
+        _published++;
+        try
+        {
+            await _stream!.OnNextAsync(message);
+        }
+        catch (Exception exception)
+        {
+            // A full memory-stream queue throws InvalidOperationException. Gateways detect the missing offset on the
+            // next publication (or their periodic check) and read it from history, so the publish still succeeds.
+            LogStreamPublishFailed(logger, exception, _channel, message.Offset);
+        }
+
+        return new StreamPosition(message.Offset, message.Epoch);
+    }
+
+    public ValueTask<StreamPosition> GetPositionAsync() => ValueTask.FromResult(new StreamPosition(_top, _epoch));
+
+    public async ValueTask<ChannelInfo> GetInfoAsync()
+    {
+        // Read the position before awaiting: an interleaved publish may move it, and the info then stays one snapshot.
+        var (epoch, top, published) = (_epoch, _top, _published);
+        var subscribers = LiveSubscribers();
+        var historyLength = await store.CountAsync(_channel);
+        return new ChannelInfo(_channel, epoch, top, historyLength, subscribers, published);
+    }
+
+    public ValueTask ReportSubscribersAsync(string gatewayId, int count)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(gatewayId);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+            _subscribers.Remove(gatewayId);
+        else
+            _subscribers[gatewayId] = new SubscriberReport(count, clock.GetUtcNow());
+
+        return ValueTask.CompletedTask;
+    }
+
+    private ChannelMessage NextMessage(PublishRequest request) =>
+        new(_channel, _top + 1, _epoch, request.Data, request.From, clock.GetUtcNow().ToUnixTimeMilliseconds(), request.Priority);
+
+    private async Task ReopenAsync()
+    {
+        var (previousEpoch, previousTop) = (_epoch, _top);
+        (_top, _epoch) = await store.OpenAsync(_channel);
+        if (_epoch != previousEpoch)
+            LogNewEpoch(logger, _channel, previousEpoch, previousTop, _epoch);
+        else if (_top < previousTop)
+            LogStoreWentBack(logger, _channel, _epoch, previousTop, _top);
+    }
+
+    private Dictionary<string, int> LiveSubscribers()
+    {
+        var now = clock.GetUtcNow();
+        var live = new Dictionary<string, int>(_subscribers.Count, StringComparer.Ordinal);
+        foreach (var (gatewayId, report) in _subscribers)
+        {
+            // Dictionary allows Remove while enumerating; expired reports go here rather than on a timer.
+            if (now - report.ReportedAt < _subscriberLease)
+                live[gatewayId] = report.Count;
+            else
+                _subscribers.Remove(gatewayId);
+        }
+
+        return live;
+    }
+}
