@@ -159,6 +159,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                     session.Send(frame);
                     sent = frame.Offset;
                 }
+
+                // History can be ahead of this feed: live frames up to what was replayed must not be sent again.
+                subscription.DeliveredUpTo = sent;
             }
             else
             {
@@ -271,7 +274,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                     else
                         pending.Add(frame);
                 }
-                else
+                else if (message.Offset > subscription.DeliveredUpTo)
                 {
                     subscription.Session.Send(frame);
                 }

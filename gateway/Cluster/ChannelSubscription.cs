@@ -17,5 +17,11 @@ internal sealed class ChannelSubscription(ChannelFeed feed, Session session)
     /// <summary>Live frames that arrived while the subscription was being set up; null once live.</summary>
     public List<EncodedFrame>? Pending { get; set; } = [];
 
+    /// <summary>
+    /// The highest offset this subscription has already been sent through recovery; live frames at or below it are
+    /// skipped. History can run ahead of the feed, so without it a recovered client would see those offsets twice.
+    /// </summary>
+    public long DeliveredUpTo { get; set; }
+
     public bool IsLive => Pending is null;
 }

@@ -157,7 +157,11 @@ internal sealed partial class Session
         if (channel is null)
             throw ProtocolException.BadRequest("missing field 'channel'");
         if (!ChannelName.IsValid(channel))
-            throw ProtocolException.BadRequest($"invalid channel name '{Truncate(channel)}'");
+        {
+            throw ProtocolException.BadRequest(channel.AsSpan().IndexOfAny('*', '>') >= 0
+                ? $"invalid channel name '{Truncate(channel)}': '*' and '>' are pattern wildcards, subscribed with 'pattern' (not supported by this gateway yet)"
+                : $"invalid channel name '{Truncate(channel)}'");
+        }
         return channel;
     }
 

@@ -95,20 +95,11 @@ internal static class ClientFrameParser
         var frame = new ClientFrame();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            // Property name; the value follows.
-            var name = reader.ValueSpan;
-            var escaped = reader.ValueIsEscaped;
+            // Property name; the value follows. Escaped names are legal JSON but unusual: unescape them (before
+            // moving to the value) rather than compare escaped bytes.
+            var name = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
             reader.Read();
-            if (escaped)
-            {
-                // Escaped property names are legal JSON but never ours: unescape once, rarely.
-                var unescaped = Encoding.UTF8.GetBytes(reader.GetString() ?? string.Empty);
-                ReadProperty(ref reader, unescaped, frame, source);
-            }
-            else
-            {
-                ReadProperty(ref reader, name, frame, source);
-            }
+            ReadProperty(ref reader, name, frame, source);
         }
 
         if (frame.Type == ClientFrameType.Unknown && frame.Error is null)

@@ -301,6 +301,6 @@ public sealed class WebSocketChannelTests(GatewayFixture fixture) : IClassFixtur
 
     private static JsonElement TestClientAck(JsonElement answer) => RealtimeTestClient.ExpectAck(answer);
 
-    private static IEnumerable<long> Offsets(JsonElement historyAck) =>
+    private static List<long> Offsets(JsonElement historyAck) =>
         historyAck.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("offset").GetInt64()).ToList();
 }
