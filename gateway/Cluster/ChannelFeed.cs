@@ -119,7 +119,8 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     }
 
     /// <summary>
-    /// Answers the subscribe request and makes the subscription live. Without <paramref name="since"/> the ack
+    /// Answers the subscribe request (when it carried an id: success of a frame without one is silent) and makes the
+    /// subscription live. Without <paramref name="since"/> the ack
     /// carries the feed's position and live frames follow. With it, the missed messages are read from history and
     /// sent behind the ack, then the frames that arrived meanwhile, skipping any offset already sent.
     /// </summary>
@@ -129,7 +130,8 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         {
             lock (_sync)
             {
-                subscription.Session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: null));
+                if (!requestId.IsEmpty)
+                    subscription.Session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: null));
                 subscription.Pending = null;
             }
 
@@ -142,7 +144,8 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             var session = subscription.Session;
             if (continuous && page.Epoch == _epoch && subscription.Pending is { } pending)
             {
-                session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(Math.Max(page.Top, _last), _epoch), recovered: true));
+                if (!requestId.IsEmpty)
+                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(Math.Max(page.Top, _last), _epoch), recovered: true));
                 var sent = from.Offset;
                 foreach (var message in replay)
                 {
@@ -167,7 +170,8 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             {
                 // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
                 // the client must resync, and the subscription continues live from the ack's offset.
-                session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: false));
+                if (!requestId.IsEmpty)
+                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: false));
             }
 
             subscription.Pending = null;

@@ -10,7 +10,8 @@ internal sealed partial class Session
     public const int DefaultHistoryLimit = 100;
 
     /// <summary>
-    /// Handles one received transport message: a frame or a batch of frames, answered in order. Frames of one
+    /// Handles one received transport message: a frame or a batch of frames, answered in order. Success is answered
+    /// only to frames that carry an <c>id</c> (a frame without one is fire-and-forget); errors are always answered. Frames of one
     /// connection are handled one at a time, so a client's publishes to a channel get offsets in the order it sent them.
     /// </summary>
     public async ValueTask HandleAsync(ReadOnlyMemory<byte> utf8)
@@ -130,7 +131,8 @@ internal sealed partial class Session
             _services.Feeds.Release(subscription);
 
         // Unsubscribing from a channel one is not subscribed to is not an error: the end state is what was asked.
-        Send(FrameWriter.ChannelAck(frame.Id, channel));
+        if (frame.HasId)
+            Send(FrameWriter.ChannelAck(frame.Id, channel));
     }
 
     private async ValueTask PublishAsync(ClientFrame frame)
@@ -141,7 +143,8 @@ internal sealed partial class Session
 
         var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority));
         _services.Metrics.Published();
-        Send(FrameWriter.PublishAck(frame.Id, channel, position));
+        if (frame.HasId)
+            Send(FrameWriter.PublishAck(frame.Id, channel, position));
     }
 
     private async ValueTask HistoryAsync(ClientFrame frame)
@@ -149,7 +152,8 @@ internal sealed partial class Session
         var channel = RequireChannel(frame.Channel);
         var query = new HistoryQuery(frame.HasSince ? frame.SinceOffset : 0, frame.SinceEpoch, frame.Limit ?? DefaultHistoryLimit);
         var page = await _services.Cluster.ReadHistoryAsync(channel, query);
-        Send(FrameWriter.HistoryAck(frame.Id, channel, page));
+        if (frame.HasId)
+            Send(FrameWriter.HistoryAck(frame.Id, channel, page));
     }
 
     private static string RequireChannel(string? channel)

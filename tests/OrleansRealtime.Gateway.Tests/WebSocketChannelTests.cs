@@ -279,6 +279,26 @@ public sealed class WebSocketChannelTests(GatewayFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task FramesWithoutAnIdSucceedSilently()
+    {
+        var channel = TestNames.Channel();
+        await using var client = await Gateway.ConnectAsync();
+        await client.SendAsync(new { type = "subscribe", channel });
+        await client.SendAsync(new { type = "publish", channel, data = "fire and forget" });
+
+        // The first frame back is the message itself: neither the subscribe nor the publish was acked.
+        var first = await client.NextAsync();
+        first.GetProperty("type").GetString().Should().Be("message");
+        first.GetProperty("data").GetString().Should().Be("fire and forget");
+
+        await client.SendAsync(new { type = "unsubscribe", channel });
+        await client.SendAsync(new { id = 99, type = "ping" });
+        var next = await client.NextAsync();
+        next.GetProperty("type").GetString().Should().Be("pong", "no ack for the id-less unsubscribe comes before it");
+        next.GetProperty("id").GetInt32().Should().Be(99);
+    }
+
+    [Fact]
     public async Task PingIsAnsweredWithPongCarryingTheId()
     {
         await using var client = await Gateway.ConnectAsync();
