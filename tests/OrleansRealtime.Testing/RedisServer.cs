@@ -68,9 +68,14 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
     /// Starts a server and waits until it answers PING. Fails with a message that says what to do when
     /// <c>redis-server</c> is missing, and with the server's output when it does not come up.
     /// </summary>
-    public static async Task<RedisServer> StartAsync(TimeSpan? timeout = null)
+    /// <param name="timeout">How long the server may take to answer; 20 s by default.</param>
+    /// <param name="executable">
+    /// The <c>redis-server</c> to run; by default <c>$REDIS_SERVER</c>, else <c>/usr/bin/redis-server</c>, else the
+    /// first one on <c>PATH</c>.
+    /// </param>
+    public static async Task<RedisServer> StartAsync(TimeSpan? timeout = null, string? executable = null)
     {
-        var executable = FindExecutable();
+        executable = FindExecutable(executable ?? Environment.GetEnvironmentVariable(ExecutableVariable));
         for (var attempt = 1; ; attempt++)
         {
             var server = new RedisServer(executable, FreePort.Next());
@@ -117,14 +122,14 @@ public sealed class RedisServer : IAsyncDisposable, IDisposable
         _process.Dispose();
     }
 
-    private static string FindExecutable()
+    private static string FindExecutable(string? configured)
     {
-        var configured = Environment.GetEnvironmentVariable(ExecutableVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return File.Exists(configured)
                 ? configured
-                : throw new InvalidOperationException($"{ExecutableVariable}={configured} does not exist.");
+                : throw new InvalidOperationException(
+                    $"redis-server was not found at {configured}. Run tests/run, which installs it, or point ${ExecutableVariable} at it.");
         }
 
         var candidates = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using OrleansRealtime.History;
+
+namespace OrleansRealtime.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// One TestCluster for a test class (starting one costs seconds), configured through
+/// <see cref="RealtimeSiloConfigurator"/> with small, known history limits and a fake realtime clock.
+/// </summary>
+public abstract class ChannelClusterFixture : IAsyncLifetime
+{
+    public const int HistorySize = 50;
+    public const int TtlSeconds = 60;
+    public const int MaxPageSize = 20;
+    public const int SubscriberLeaseSeconds = 90;
+
+    private readonly string _clockId;
+    private TestCluster? _cluster;
+
+    protected ChannelClusterFixture()
+    {
+        _clockId = TestClocks.Register(Clock);
+    }
+
+    /// <summary>The realtime clock of every silo this fixture starts.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The history store of the primary silo (the only one, or one of several sharing Redis).</summary>
+    public IHistoryStore HistoryStore =>
+        ((InProcessSiloHandle)Cluster.Primary!).ServiceProvider.GetRequiredService<IHistoryStore>();
+
+    protected abstract short SiloCount { get; }
+
+    public virtual async Task InitializeAsync() => _cluster = await StartClusterAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+            await StopAsync(_cluster);
+        TestClocks.Unregister(_clockId);
+    }
+
+    /// <summary>Starts a cluster with this fixture's configuration (the fixture's own, or another one for a test).</summary>
+    public async Task<TestCluster> StartClusterAsync()
+    {
+        var builder = new TestClusterBuilder(SiloCount);
+        builder.Properties[RealtimeSiloConfigurator.ClockIdKey] = _clockId;
+        var settings = new Dictionary<string, string>(StorageSettings())
+        {
+            ["Realtime:History:Size"] = $"{HistorySize}",
+            ["Realtime:History:TtlSeconds"] = $"{TtlSeconds}",
+            ["Realtime:History:MaxPageSize"] = $"{MaxPageSize}",
+            ["Realtime:Channels:SubscriberLeaseSeconds"] = $"{SubscriberLeaseSeconds}",
+        };
+        foreach (var (key, value) in settings)
+            builder.Properties[$"{RealtimeSiloConfigurator.Section}:{key}"] = value;
+
+        builder.AddSiloBuilderConfigurator<RealtimeSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<RealtimeClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    public static async Task StopAsync(TestCluster cluster)
+    {
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+    }
+
+    /// <summary><c>Orleans:Storage</c> and what it needs.</summary>
+    protected abstract IReadOnlyDictionary<string, string> StorageSettings();
+}
