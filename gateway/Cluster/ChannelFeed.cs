@@ -1,7 +1,6 @@
 using Orleans.Streams;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateway.Protocol;
-using StreamPosition = OrleansRealtime.Channels.StreamPosition;
 
 namespace OrleansRealtime.Gateway.Cluster;
 
@@ -131,7 +130,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             lock (_sync)
             {
                 if (!requestId.IsEmpty)
-                    subscription.Session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: null));
+                    subscription.Session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(_last, _epoch), recovered: null));
                 subscription.Pending = null;
             }
 
@@ -145,7 +144,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             if (continuous && page.Epoch == _epoch && subscription.Pending is { } pending)
             {
                 if (!requestId.IsEmpty)
-                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(Math.Max(page.Top, _last), _epoch), recovered: true));
+                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(Math.Max(page.Top, _last), _epoch), recovered: true));
                 var sent = from.Offset;
                 foreach (var message in replay)
                 {
@@ -171,7 +170,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                 // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
                 // the client must resync, and the subscription continues live from the ack's offset.
                 if (!requestId.IsEmpty)
-                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new StreamPosition(_last, _epoch), recovered: false));
+                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(_last, _epoch), recovered: false));
             }
 
             subscription.Pending = null;

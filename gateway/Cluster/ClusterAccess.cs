@@ -14,13 +14,13 @@ internal sealed partial class ClusterAccess(IClusterClient client, ILogger<Clust
 
     public IChannelGrain Channel(string channel) => Client.GetGrain<IChannelGrain>(channel);
 
-    public ValueTask<StreamPosition> PublishAsync(string channel, PublishRequest request) =>
+    public ValueTask<ChannelPosition> PublishAsync(string channel, PublishRequest request) =>
         CallAsync(Channel(channel).PublishAsync(request), "publish", channel);
 
     public ValueTask<HistoryPage> ReadHistoryAsync(string channel, HistoryQuery query) =>
         CallAsync(Channel(channel).ReadAsync(query), "history", channel);
 
-    public ValueTask<StreamPosition> GetPositionAsync(string channel) =>
+    public ValueTask<ChannelPosition> GetPositionAsync(string channel) =>
         CallAsync(Channel(channel).GetPositionAsync(), "position", channel);
 
     public ValueTask<ChannelInfo> GetInfoAsync(string channel) =>

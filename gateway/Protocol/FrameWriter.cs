@@ -83,7 +83,7 @@ internal static class FrameWriter
     }
 
     /// <summary>The answer to <c>subscribe</c>: the channel's position, and <c>recovered</c> when <c>since</c> was given.</summary>
-    public static EncodedFrame SubscribeAck(ReadOnlyMemory<byte> id, string channel, StreamPosition position, bool? recovered)
+    public static EncodedFrame SubscribeAck(ReadOnlyMemory<byte> id, string channel, ChannelPosition position, bool? recovered)
     {
         var writer = Rent();
         StartAck(writer, id, channel);
@@ -95,7 +95,7 @@ internal static class FrameWriter
         return new EncodedFrame(ServerFrameType.Ack, Return(writer), MessagePriority.High);
     }
 
-    public static EncodedFrame PublishAck(ReadOnlyMemory<byte> id, string channel, StreamPosition position)
+    public static EncodedFrame PublishAck(ReadOnlyMemory<byte> id, string channel, ChannelPosition position)
         => SubscribeAck(id, channel, position, recovered: null);
 
     public static EncodedFrame ChannelAck(ReadOnlyMemory<byte> id, string channel)

@@ -12,7 +12,7 @@ public interface IChannelGrain : IGrainWithStringKey
 {
     /// <summary>Publishes a message; completes once the history store holds it durably.</summary>
     [Alias("publish")]
-    ValueTask<StreamPosition> PublishAsync(PublishRequest request);
+    ValueTask<ChannelPosition> PublishAsync(PublishRequest request);
 
     /// <summary>Reads retained history after a position (recovery, gap filling, history frames).</summary>
     [Alias("read"), AlwaysInterleave]
@@ -20,7 +20,7 @@ public interface IChannelGrain : IGrainWithStringKey
 
     /// <summary>The current top offset and epoch.</summary>
     [Alias("position"), AlwaysInterleave]
-    ValueTask<StreamPosition> GetPositionAsync();
+    ValueTask<ChannelPosition> GetPositionAsync();
 
     /// <summary>The channel's state for the admin API.</summary>
     [Alias("info"), AlwaysInterleave]

@@ -36,7 +36,7 @@ internal sealed partial class ChannelGrain(
         LogActivated(logger, _channel, _epoch, _top);
     }
 
-    public async ValueTask<StreamPosition> PublishAsync(PublishRequest request)
+    public async ValueTask<ChannelPosition> PublishAsync(PublishRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var message = NextMessage(request);
@@ -69,10 +69,10 @@ internal sealed partial class ChannelGrain(
             LogStreamPublishFailed(logger, exception, _channel, message.Offset);
         }
 
-        return new StreamPosition(message.Offset, message.Epoch);
+        return new ChannelPosition(message.Offset, message.Epoch);
     }
 
-    public ValueTask<StreamPosition> GetPositionAsync() => ValueTask.FromResult(new StreamPosition(_top, _epoch));
+    public ValueTask<ChannelPosition> GetPositionAsync() => ValueTask.FromResult(new ChannelPosition(_top, _epoch));
 
     public async ValueTask<ChannelInfo> GetInfoAsync()
     {

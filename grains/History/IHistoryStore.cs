@@ -16,7 +16,7 @@ namespace OrleansRealtime.History;
 public interface IHistoryStore
 {
     /// <summary>The channel's epoch and top offset; creates a new epoch (top 0) when the store holds none.</summary>
-    ValueTask<StreamPosition> OpenAsync(string channel, CancellationToken cancellationToken = default);
+    ValueTask<ChannelPosition> OpenAsync(string channel, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Appends one message, trimming the log to the configured size and age. Completes only when the message is

@@ -11,12 +11,12 @@ internal sealed class MemoryChannelLog(string epoch, int size)
 
     public string Epoch { get; } = epoch;
 
-    public StreamPosition Position
+    public ChannelPosition Position
     {
         get
         {
             lock (_lock)
-                return new StreamPosition(_top, Epoch);
+                return new ChannelPosition(_top, Epoch);
         }
     }
 

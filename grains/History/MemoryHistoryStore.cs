@@ -22,7 +22,7 @@ public sealed class MemoryHistoryStore(
     private readonly ConcurrentDictionary<string, MemoryChannelLog> _channels = new(StringComparer.Ordinal);
     private readonly HistoryOptions _options = options.Value;
 
-    public ValueTask<StreamPosition> OpenAsync(string channel, CancellationToken cancellationToken = default)
+    public ValueTask<ChannelPosition> OpenAsync(string channel, CancellationToken cancellationToken = default)
     {
         var log = _channels.GetOrAdd(channel, static (_, size) => new MemoryChannelLog(HistoryEpoch.New(), size), _options.Size);
         return ValueTask.FromResult(log.Position);

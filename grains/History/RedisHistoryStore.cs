@@ -5,7 +5,6 @@ using OrleansRealtime.Channels;
 using OrleansRealtime.Hosting;
 using StackExchange.Redis;
 using ChannelMessage = OrleansRealtime.Channels.ChannelMessage;
-using StreamPosition = OrleansRealtime.Channels.StreamPosition;
 
 namespace OrleansRealtime.History;
 
@@ -36,13 +35,13 @@ public sealed class RedisHistoryStore(
     private static readonly HistorySlice Unknown = new(string.Empty, 0, 1, []);
     private readonly HistoryOptions _options = options.Value;
 
-    public async ValueTask<StreamPosition> OpenAsync(string channel, CancellationToken cancellationToken = default)
+    public async ValueTask<ChannelPosition> OpenAsync(string channel, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var result = await Database.ScriptEvaluateAsync(
             RedisHistoryScripts.Open, [MetaKey(channel), LogKey(channel)], [HistoryEpoch.New()]);
         var parts = (RedisResult[])result!;
-        return new StreamPosition(ParseLong(parts[1]), (string)parts[0]!);
+        return new ChannelPosition(ParseLong(parts[1]), (string)parts[0]!);
     }
 
     public async ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default)

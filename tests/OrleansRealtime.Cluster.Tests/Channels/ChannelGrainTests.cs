@@ -3,7 +3,6 @@ using Orleans.Streams;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Cluster.Tests.Infrastructure;
 using OrleansRealtime.Testing;
-using StreamPosition = OrleansRealtime.Channels.StreamPosition;
 
 namespace OrleansRealtime.Cluster.Tests.Channels;
 
@@ -23,7 +22,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
     {
         var grain = Grain(NewChannel());
 
-        var positions = new List<StreamPosition>();
+        var positions = new List<ChannelPosition>();
         for (var i = 0; i < 3; i++)
             positions.Add(await grain.PublishAsync(Request($"m{i}")));
 
@@ -41,7 +40,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
 
         var published = await Task.WhenAll(Enumerable.Range(0, callers).Select(async caller =>
         {
-            var mine = new List<(string Text, StreamPosition Position)>();
+            var mine = new List<(string Text, ChannelPosition Position)>();
             for (var i = 0; i < perCaller; i++)
             {
                 var text = $"caller{caller}-{i}";
@@ -116,7 +115,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
         (await grain.GetInfoAsync()).HistoryLength.Should().Be(0);
 
         var next = await grain.PublishAsync(Request("after idle"));
-        next.Should().Be(new StreamPosition(4, epoch));
+        next.Should().Be(new ChannelPosition(4, epoch));
         Offsets(await grain.ReadAsync(new HistoryQuery(3, epoch, 10))).Should().Equal(4);
     }
 
@@ -132,7 +131,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
         var info = await grain.GetInfoAsync();
         info.Published.Should().Be(0, "this is a new activation");
         info.Should().BeEquivalentTo(new { Epoch = epoch, Offset = 3L, HistoryLength = 3 });
-        (await grain.PublishAsync(Request("next"))).Should().Be(new StreamPosition(4, epoch));
+        (await grain.PublishAsync(Request("next"))).Should().Be(new ChannelPosition(4, epoch));
         Offsets(await grain.ReadAsync(new HistoryQuery(0, epoch, 10))).Should().Equal(1, 2, 3, 4);
     }
 
@@ -147,7 +146,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
 
         var position = await grain.PublishAsync(Request("mine"));
 
-        position.Should().Be(new StreamPosition(5, epoch));
+        position.Should().Be(new ChannelPosition(5, epoch));
         var page = await grain.ReadAsync(new HistoryQuery(3, epoch, 10));
         page.Messages.Select(Text).Should().Equal("foreign", "mine");
     }
@@ -356,7 +355,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
     /// <summary>Publishes <paramref name="count"/> messages and returns their epoch.</summary>
     protected static async Task<string> PublishManyAsync(IChannelGrain grain, int count)
     {
-        var position = default(StreamPosition);
+        var position = default(ChannelPosition);
         for (var i = 1; i <= count; i++)
             position = await grain.PublishAsync(Request($"m{i}"));
         return position.Epoch ?? (await grain.GetPositionAsync()).Epoch;

@@ -27,8 +27,8 @@ public sealed class RedisChannelGrainTests(RedisChannelClusterFixture fixture)
         try
         {
             var grain = second.Client.GetGrain<IChannelGrain>(channel);
-            (await grain.GetPositionAsync()).Should().Be(new StreamPosition(5, epoch));
-            (await grain.PublishAsync(Request("after restart"))).Should().Be(new StreamPosition(6, epoch));
+            (await grain.GetPositionAsync()).Should().Be(new ChannelPosition(5, epoch));
+            (await grain.PublishAsync(Request("after restart"))).Should().Be(new ChannelPosition(6, epoch));
             Offsets(await grain.ReadAsync(new HistoryQuery(0, epoch, 10))).Should().Equal(1, 2, 3, 4, 5, 6);
         }
         finally

@@ -36,7 +36,7 @@ public sealed class RedisHistoryStoreTests(RedisFixture redis) : HistoryStoreCon
         await using var otherConnection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var second = new RedisHistoryStore(otherConnection, Wrap(options), Clock);
 
-        (await second.OpenAsync(channel)).Should().Be(new OrleansRealtime.Channels.StreamPosition(4, epoch));
+        (await second.OpenAsync(channel)).Should().Be(new OrleansRealtime.Channels.ChannelPosition(4, epoch));
         await AppendAsync(second, channel, epoch, 5, 5);
         Offsets(await first.ReadAsync(channel, 0, 10)).Should().Equal(1, 2, 3, 4, 5);
     }

@@ -52,7 +52,7 @@ public abstract class HistoryStoreContractTests
 
         var reopened = await store.OpenAsync(channel);
 
-        reopened.Should().Be(new StreamPosition(3, opened.Epoch));
+        reopened.Should().Be(new ChannelPosition(3, opened.Epoch));
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public abstract class HistoryStoreContractTests
         slice.Messages.Should().BeEmpty();
         slice.Should().BeEquivalentTo(new { Epoch = epoch, Top = 3L, Oldest = 4L });
         (await store.CountAsync(channel)).Should().Be(0);
-        (await store.OpenAsync(channel)).Should().Be(new StreamPosition(3, epoch));
+        (await store.OpenAsync(channel)).Should().Be(new ChannelPosition(3, epoch));
 
         await AppendAsync(store, channel, epoch, 4, 4);
         Offsets(await store.ReadAsync(channel, 0, 10)).Should().Equal(4);

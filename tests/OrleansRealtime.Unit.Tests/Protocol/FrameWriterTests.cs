@@ -228,7 +228,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void ErrorAndAcksAreHighPriority()
     {
-        var position = new StreamPosition(1, "e1");
+        var position = new ChannelPosition(1, "e1");
 
         FrameWriter.Error(default, ErrorCode.Internal, "x").Priority.Should().Be(MessagePriority.High);
         FrameWriter.SubscribeAck(default, "news", position, null).Priority.Should().Be(MessagePriority.High);
@@ -240,7 +240,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void SubscribeAckWithRecoveredCarriesIt()
     {
-        var frame = FrameWriter.SubscribeAck(Utf8("1"), "news", new StreamPosition(41, "e1"), recovered: true);
+        var frame = FrameWriter.SubscribeAck(Utf8("1"), "news", new ChannelPosition(41, "e1"), recovered: true);
 
         frame.Type.Should().Be(ServerFrameType.Ack);
         using var json = Parse(frame.Utf8);
@@ -257,7 +257,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void SubscribeAckNotRecoveredSaysFalse()
     {
-        using var json = Parse(FrameWriter.SubscribeAck(Utf8("1"), "news", new StreamPosition(0, "e2"), recovered: false).Utf8);
+        using var json = Parse(FrameWriter.SubscribeAck(Utf8("1"), "news", new ChannelPosition(0, "e2"), recovered: false).Utf8);
 
         json.RootElement.GetProperty("recovered").ValueKind.Should().Be(JsonValueKind.False);
         json.RootElement.GetProperty("offset").GetInt64().Should().Be(0);
@@ -266,7 +266,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void SubscribeAckWithoutSinceOmitsRecovered()
     {
-        using var json = Parse(FrameWriter.SubscribeAck(Utf8("\"s\""), "news", new StreamPosition(7, "e1"), recovered: null).Utf8);
+        using var json = Parse(FrameWriter.SubscribeAck(Utf8("\"s\""), "news", new ChannelPosition(7, "e1"), recovered: null).Utf8);
 
         PropertyNames(json.RootElement).Should().Equal("type", "id", "channel", "offset", "epoch");
         json.RootElement.GetProperty("id").GetString().Should().Be("s");
@@ -275,7 +275,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void PublishAckCarriesThePosition()
     {
-        using var json = Parse(FrameWriter.PublishAck(Utf8("3"), "news", new StreamPosition(42, "e1")).Utf8);
+        using var json = Parse(FrameWriter.PublishAck(Utf8("3"), "news", new ChannelPosition(42, "e1")).Utf8);
 
         var root = json.RootElement;
         PropertyNames(root).Should().Equal("type", "id", "channel", "offset", "epoch");
