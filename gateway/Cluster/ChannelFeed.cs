@@ -28,6 +28,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private StreamSubscriptionHandle<ChannelMessage>? _handle;
     private long _last;
+    private long _lastActivity;
     private string _epoch = string.Empty;
     private int _reportDirty;
     private int _reporting;
@@ -200,17 +201,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         await _deliveryGate.WaitAsync();
         try
         {
-            if (item.Epoch != _epoch)
-            {
-                // The channel lost its history and started a new epoch: offsets restart from 1 in it.
-                LogEpochChanged(_registry.Logger, Channel, _epoch, item.Epoch);
-                lock (_sync)
-                {
-                    _epoch = item.Epoch;
-                    _last = 0;
-                }
-            }
-
+            AdoptEpoch(item.Epoch);
             if (item.Offset <= _last)
             {
                 _registry.Metrics.Dropped("duplicate");
@@ -228,7 +219,57 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         }
     }
 
-    /// <summary>Reads the messages between the last delivered offset and <paramref name="before"/> from history.</summary>
+    /// <summary>
+    /// The backstop for a lost <em>last</em> stream event, which no later event would reveal as a gap: when the feed
+    /// has been quiet for <paramref name="quiet"/>, compare with the channel's position and fill what is missing.
+    /// </summary>
+    public async Task AuditAsync(long now, TimeSpan quiet)
+    {
+        if (!_ready.Task.IsCompletedSuccessfully || _handle is null)
+            return;
+        if (_registry.Time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) < quiet)
+            return;
+
+        var position = await _registry.Cluster.GetPositionAsync(Channel);
+        await _deliveryGate.WaitAsync();
+        try
+        {
+            AdoptEpoch(position.Epoch);
+            if (position.Offset > _last)
+            {
+                LogAuditFoundMissing(_registry.Logger, Channel, _last + 1, position.Offset);
+                await FillGapAsync(position.Offset + 1);
+            }
+
+            Volatile.Write(ref _lastActivity, _registry.Time.GetTimestamp());
+        }
+        finally
+        {
+            _deliveryGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A different epoch means the channel lost its history and restarted offsets from 1: deliver from there.
+    /// Called with the delivery gate held.
+    /// </summary>
+    private void AdoptEpoch(string epoch)
+    {
+        if (epoch == _epoch)
+            return;
+
+        LogEpochChanged(_registry.Logger, Channel, _epoch, epoch);
+        lock (_sync)
+        {
+            _epoch = epoch;
+            _last = 0;
+        }
+    }
+
+    /// <summary>
+    /// Reads the messages between the last delivered offset and <paramref name="before"/> from history and delivers
+    /// them. Called with the delivery gate held.
+    /// </summary>
     private async Task FillGapAsync(long before)
     {
         _registry.Metrics.GapFilled();
@@ -262,6 +303,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
 
     private void Deliver(ChannelMessage message)
     {
+        Volatile.Write(ref _lastActivity, _registry.Time.GetTimestamp());
         EncodedFrame? frame = null;
         lock (_sync)
         {

@@ -9,11 +9,12 @@ namespace OrleansRealtime.Gateway.Cluster;
 /// The channel feeds of this gateway: a feed exists while at least one local session subscribes to its channel,
 /// so the gateway holds exactly one stream subscription per channel in use and drops it with the last subscriber.
 /// </summary>
-internal sealed class ChannelFeedRegistry(
+internal sealed partial class ChannelFeedRegistry(
     ClusterAccess cluster,
     IOptions<GatewayOptions> gateway,
     IOptions<LimitsOptions> limits,
     RealtimeMetrics metrics,
+    TimeProvider time,
     ILogger<ChannelFeed> logger)
 {
     private readonly Dictionary<string, ChannelFeed> _feeds = new(StringComparer.Ordinal);
@@ -26,6 +27,8 @@ internal sealed class ChannelFeedRegistry(
     public RealtimeMetrics Metrics { get; } = metrics;
 
     public ILogger Logger { get; } = logger;
+
+    public TimeProvider Time { get; } = time;
 
     /// <summary>Live frames parked for one recovering subscription before it counts as a slow consumer.</summary>
     public int MaxPendingFrames { get; } = limits.Value.SendQueueFrames;
@@ -111,4 +114,26 @@ internal sealed class ChannelFeedRegistry(
         foreach (var feed in Snapshot())
             feed.ScheduleReport();
     }
+
+    /// <summary>Audits every feed that has been quiet for <paramref name="quiet"/> (see <see cref="ChannelFeed.AuditAsync"/>).</summary>
+    public async Task AuditAsync(TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        var now = Time.GetTimestamp();
+        foreach (var feed in Snapshot())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await feed.AuditAsync(now, quiet);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Metrics.Dropped("audit_failed");
+                LogAuditFailed(Logger, ex, feed.Channel);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Debug, Message = "Channel '{Channel}': audit failed")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, string channel);
 }

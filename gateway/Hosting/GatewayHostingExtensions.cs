@@ -33,6 +33,7 @@ public static class GatewayHostingExtensions
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RealtimeMetrics>();
@@ -43,7 +44,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ClientIdentityResolver>();
         services.AddSingleton<WebSocketTransport>();
         services.AddHostedService<HeartbeatService>();
-        services.AddHostedService<SubscriberReportService>();
+        services.AddHostedService<FeedMaintenanceService>();
         services.AddHostedService<ConnectionDrainService>();
 
         var health = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
