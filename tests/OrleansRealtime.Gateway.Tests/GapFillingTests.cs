@@ -4,6 +4,7 @@ using Orleans.Core.Internal;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateway.Tests.Infrastructure;
 using OrleansRealtime.History;
+using OrleansRealtime.Testing;
 
 namespace OrleansRealtime.Gateway.Tests;
 
@@ -27,12 +28,9 @@ public sealed class GapFillingTests(GapFillingTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task AMessageMissingFromTheStreamIsFilledFromHistoryBeforeTheNextOne()
     {
-        var channel = TestNames.Channel();
-        await using var subscriber = await Gateway.ConnectAsync();
-        await using var publisher = await Gateway.ConnectAsync();
-        await subscriber.SubscribeAsync(channel);
-        var epoch = (await publisher.PublishAsync(channel, "one")).GetProperty("epoch").GetString()!;
-        await subscriber.MessagesAsync(channel, 1);
+        var (channel, subscriber, publisher, epoch) = await OneMessageDeliveredAsync();
+        await using var _ = subscriber;
+        await using var __ = publisher;
 
         await AppendBehindTheStreamAsync(channel, offset: 2, epoch, "\"two\"");
         var third = await publisher.PublishAsync(channel, "three");
@@ -46,12 +44,9 @@ public sealed class GapFillingTests(GapFillingTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task ALostLastMessageIsDeliveredByTheAuditWithoutAnyLaterPublication()
     {
-        var channel = TestNames.Channel();
-        await using var subscriber = await Gateway.ConnectAsync();
-        await using var publisher = await Gateway.ConnectAsync();
-        await subscriber.SubscribeAsync(channel);
-        var epoch = (await publisher.PublishAsync(channel, "one")).GetProperty("epoch").GetString()!;
-        await subscriber.MessagesAsync(channel, 1);
+        var (channel, subscriber, publisher, epoch) = await OneMessageDeliveredAsync();
+        await using var _ = subscriber;
+        await using var __ = publisher;
 
         await AppendBehindTheStreamAsync(channel, offset: 2, epoch, "\"lost on the stream\"");
         // The grain caches its top; a fresh activation reads it from the store, as after a silo failover.
@@ -60,6 +55,18 @@ public sealed class GapFillingTests(GapFillingTests.Fixture fixture) : IClassFix
         var received = await subscriber.MessagesAsync(channel, 1);
         received[0].GetProperty("offset").GetInt64().Should().Be(2);
         received[0].GetProperty("data").GetString().Should().Be("lost on the stream");
+    }
+
+    /// <summary>A subscriber that has received offset 1 of a fresh channel, and the publisher that sent it.</summary>
+    private async Task<(string Channel, RealtimeTestClient Subscriber, RealtimeTestClient Publisher, string Epoch)> OneMessageDeliveredAsync()
+    {
+        var channel = TestNames.Channel();
+        var subscriber = await Gateway.ConnectAsync();
+        var publisher = await Gateway.ConnectAsync();
+        await subscriber.SubscribeAsync(channel);
+        var epoch = (await publisher.PublishAsync(channel, "one")).GetProperty("epoch").GetString()!;
+        await subscriber.MessagesAsync(channel, 1);
+        return (channel, subscriber, publisher, epoch);
     }
 
     private Task AppendBehindTheStreamAsync(string channel, long offset, string epoch, string json) =>

@@ -21,9 +21,7 @@ public sealed class HistoryBoundsTests(HistoryBoundsTests.Fixture fixture) : ICl
     {
         var channel = TestNames.Channel();
         await using var publisher = await fixture.Host.ConnectAsync();
-        string? epoch = null;
-        for (var n = 1; n <= 30; n++)
-            epoch = (await publisher.PublishAsync(channel, n)).GetProperty("epoch").GetString();
+        var epoch = await publisher.PublishNumbersAsync(channel, 30);
 
         await using var subscriber = await fixture.Host.ConnectAsync();
         var ack = await subscriber.SubscribeAsync(channel, sinceOffset: 5, sinceEpoch: epoch);
@@ -39,9 +37,7 @@ public sealed class HistoryBoundsTests(HistoryBoundsTests.Fixture fixture) : ICl
     {
         var channel = TestNames.Channel();
         await using var publisher = await fixture.Host.ConnectAsync();
-        string? epoch = null;
-        for (var n = 1; n <= 30; n++)
-            epoch = (await publisher.PublishAsync(channel, n)).GetProperty("epoch").GetString();
+        var epoch = await publisher.PublishNumbersAsync(channel, 30);
 
         await using var subscriber = await fixture.Host.ConnectAsync();
         var ack = await subscriber.SubscribeAsync(channel, sinceOffset: 20, sinceEpoch: epoch);
@@ -56,8 +52,7 @@ public sealed class HistoryBoundsTests(HistoryBoundsTests.Fixture fixture) : ICl
     {
         var channel = TestNames.Channel();
         await using var client = await fixture.Host.ConnectAsync();
-        for (var n = 1; n <= 30; n++)
-            await client.PublishAsync(channel, n);
+        await client.PublishNumbersAsync(channel, 30);
 
         var page = RealtimeTestClient.ExpectAck(await client.RequestAsync(new JsonObject { ["type"] = "history", ["channel"] = channel, ["limit"] = 100 }));
         page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("offset").GetInt64()).Should().Equal(21, 22, 23, 24);

@@ -22,8 +22,7 @@ public sealed class RedisStorageTests(RedisFixture redis) : IClassFixture<RedisF
         await using (var first = await GatewayHost.StartAsync(RedisSettings(redis.ConnectionString)))
         {
             await using var client = await first.ConnectAsync();
-            for (var n = 1; n <= 5; n++)
-                await client.PublishAsync(channel, n);
+            await client.PublishNumbersAsync(channel, 5);
             epoch = (await client.SubscribeAsync(channel)).GetProperty("epoch").GetString()!;
         }
 

@@ -167,8 +167,7 @@ public sealed class WebSocketChannelTests(GatewayFixture fixture) : IClassFixtur
     {
         var channel = TestNames.Channel();
         await using var publisher = await Gateway.ConnectAsync();
-        for (var n = 1; n <= 3; n++)
-            await publisher.PublishAsync(channel, n);
+        await publisher.PublishNumbersAsync(channel, 3);
 
         await using var subscriber = await Gateway.ConnectAsync();
         var ack = await subscriber.SubscribeAsync(channel, sinceOffset: 1, sinceEpoch: "not-the-epoch");
@@ -203,8 +202,7 @@ public sealed class WebSocketChannelTests(GatewayFixture fixture) : IClassFixtur
     {
         var channel = TestNames.Channel();
         await using var client = await Gateway.ConnectAsync();
-        for (var n = 1; n <= 25; n++)
-            await client.PublishAsync(channel, n);
+        await client.PublishNumbersAsync(channel, 25);
 
         var first = TestClientAck(await client.RequestAsync(new JsonObject { ["type"] = "history", ["channel"] = channel, ["limit"] = 10 }));
         first.GetProperty("offset").GetInt64().Should().Be(25);

@@ -104,6 +104,15 @@ public sealed class RealtimeTestClient : IAsyncDisposable
         return ExpectAck(await RequestAsync(frame));
     }
 
+    /// <summary>Publishes the numbers 1..<paramref name="count"/> in order; returns the channel's epoch.</summary>
+    public async Task<string> PublishNumbersAsync(string channel, int count)
+    {
+        var epoch = string.Empty;
+        for (var n = 1; n <= count; n++)
+            epoch = (await PublishAsync(channel, n)).GetProperty("epoch").GetString()!;
+        return epoch;
+    }
+
     public static JsonElement ExpectAck(JsonElement answer)
     {
         if (answer.GetProperty("type").GetString() != "ack")
