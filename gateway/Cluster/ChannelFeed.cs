@@ -76,7 +76,10 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         }
         catch (Exception ex)
         {
-            _ready.TrySetException(ex);
+            // Subscribers waiting on Ready get the protocol's answer: a cluster that cannot be reached is 'unavailable'.
+            _ready.TrySetException(ClusterAccess.IsUnavailable(ex) && ex is not ProtocolException
+                ? new ProtocolException(ErrorCode.Unavailable, "the cluster is unavailable, retry shortly", ex)
+                : ex);
             await StopAsync();
         }
     }
