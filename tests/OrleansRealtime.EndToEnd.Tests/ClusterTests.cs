@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrleansRealtime.EndToEnd.Tests.Infrastructure;
+using OrleansRealtime.Testing;
+using Xunit.Abstractions;
+
+namespace OrleansRealtime.EndToEnd.Tests;
+
+/// <summary>
+/// Silos and gateways as real processes: what a client sees when publishing and subscribing through different
+/// gateways, and when a gateway dies. One subclass per clustering mode runs every test.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public abstract class ClusterTests<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
+    where TFixture : ClusterFixture
+{
+    protected static readonly TimeSpan PublishingTimeout = TimeSpan.FromSeconds(90);
+    protected static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(60);
+
+    protected TFixture Fixture { get; } = fixture;
+
+    protected ITestOutputHelper Output { get; } = output;
+
+    protected static string NewChannel(string prefix) => $"{prefix}.{Guid.NewGuid():N}";
+
+    /// <summary>A cluster of this test's own, for tests that kill its processes.</summary>
+    protected Task<ClusterHarness> StartPrivateClusterAsync(int silos = 1, int gateways = 2) =>
+        ClusterHarness.StartAsync(Fixture.PrivateCluster(Output.WriteLine, silos, gateways));
+
+    /// <summary>Runs a test on the class's shared cluster; when it fails, the test log gets the processes' last output.</summary>
+    protected async Task OnSharedClusterAsync(Func<ClusterHarness, Task> test)
+    {
+        try
+        {
+            await test(Fixture.Cluster);
+        }
+        catch
+        {
+            Output.WriteLine(Fixture.Cluster.DescribeOutput());
+            throw;
+        }
+    }
+
+    [Fact]
+    public Task PublishOnOneGatewayReachesASubscriberOnAnotherInOrder() => OnSharedClusterAsync(async cluster =>
+    {
+        const int publishers = 4;
+        const int perPublisher = 250;
+        const int total = publishers * perPublisher;
+        var channel = NewChannel("order");
+
+        await using var subscriber = await cluster.Gateway("gw-b").ConnectAsync();
+        subscriber.Welcome.GetProperty("gateway").GetString().Should().Be("gw-b");
+        var subscribed = await subscriber.SubscribeAsync(channel);
+
+        var acked = new ConcurrentDictionary<long, (int Publisher, int Sequence)>();
+        await Task.WhenAll(Enumerable.Range(0, publishers).Select(async p =>
+        {
+            await using var publisher = await cluster.Gateway("gw-a").ConnectAsync($"user=p{p}");
+            publisher.Welcome.GetProperty("gateway").GetString().Should().Be("gw-a");
+            for (var n = 0; n < perPublisher; n++)
+            {
+                var ack = await publisher.PublishAsync(channel, new JsonObject { ["p"] = p, ["n"] = n });
+                acked.TryAdd(ack.Offset(), (p, n)).Should().BeTrue($"offset {ack.Offset()} is acknowledged once");
+                ack.Epoch().Should().Be(subscribed.Epoch());
+            }
+        })).WithTimeout(PublishingTimeout, $"{total} publications via gateway A to be acknowledged");
+
+        acked.Keys.Order().Should().Equal(Offsets(1, total), "one writer assigns offsets without gaps");
+
+        var messages = await subscriber.MessagesAsync(channel, total, DeliveryTimeout);
+        messages.Select(m => m.Offset()).Should().Equal(Offsets(1, total), "gateway B delivers in offset order, without gap or duplicate");
+        foreach (var message in messages)
+        {
+            var data = message.GetProperty("data");
+            (data.GetProperty("p").GetInt32(), data.GetProperty("n").GetInt32()).Should()
+                .Be(acked[message.Offset()], $"message {message.Offset()} carries what the ack of offset {message.Offset()} was for");
+            message.Epoch().Should().Be(subscribed.Epoch());
+        }
+    });
+
+    [Fact]
+    public async Task KillingAGatewayLosesNothingForSubscribersOnAnother()
+    {
+        const int ackedBeforeKill = 300;
+        const int publishedAfterKill = 50;
+        var channel = NewChannel("failover");
+        await using var cluster = await StartPrivateClusterAsync();
+        var (a, b) = (cluster.Gateway("gw-a"), cluster.Gateway("gw-b"));
+
+        await using var onB = await b.ConnectAsync();
+        await onB.SubscribeAsync(channel);
+        // A subscriber on A too: the gateway that dies holds a stream subscription of the channel.
+        await using var onA = await a.ConnectAsync();
+        await onA.SubscribeAsync(channel);
+
+        await using var publisherOnA = await a.ConnectAsync("user=publisher-a");
+        var acked = new ConcurrentQueue<(long Offset, int N)>();
+        var enoughAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stopPublishing = new CancellationTokenSource();
+        var publishing = Task.Run(async () =>
+        {
+            for (var n = 1; !stopPublishing.IsCancellationRequested; n++)
+            {
+                try
+                {
+                    var ack = await publisherOnA.PublishAsync(channel, new JsonObject { ["n"] = n });
+                    acked.Enqueue((ack.Offset(), n));
+                }
+                catch (Exception ex)
+                {
+                    // The first failure ends the loop: gateway A is gone.
+                    return ex;
+                }
+
+                if (acked.Count == ackedBeforeKill)
+                    enoughAcked.TrySetResult();
+            }
+
+            return null;
+        });
+
+        Exception? publishFailure;
+        try
+        {
+            await enoughAcked.Task.WithTimeout(PublishingTimeout, $"{ackedBeforeKill} publications via gateway A to be acknowledged");
+            a.Kill();
+            publishFailure = await publishing.WithTimeout(TimeSpan.FromSeconds(30), "the publisher on gateway A to fail once A was killed");
+        }
+        finally
+        {
+            stopPublishing.Cancel();
+        }
+
+        publishFailure.Should().NotBeNull("the publisher stops only when a publish fails");
+        Output.WriteLine($"publishing via A stopped after {acked.Count} acks: {publishFailure!.Message}");
+        var acknowledged = acked.ToList();
+        var highestAcked = acknowledged[^1].Offset;
+        acknowledged.Select(x => x.Offset).Should().Equal(Offsets(1, acknowledged.Count), "one sequential publisher gets consecutive offsets");
+
+        var stopwatch = Stopwatch.StartNew();
+        var received = await onB.MessagesThroughAsync(channel, highestAcked, DeliveryTimeout);
+        Output.WriteLine($"gateway B delivered offset {highestAcked} {stopwatch.ElapsedMilliseconds} ms after A was killed");
+        received.Select(m => m.Offset()).Should().Equal(Offsets(1, received.Count), "B delivers in offset order, without gap or duplicate");
+        foreach (var (offset, n) in acknowledged)
+            received[(int)offset - 1].GetProperty("data").GetProperty("n").GetInt32().Should().Be(n, $"offset {offset} is what its ack said");
+
+        // The cluster survived: publishing through B itself still reaches B's subscriber, after everything before.
+        await using var publisherOnB = await b.ConnectAsync("user=publisher-b");
+        var afterKill = new List<(long Offset, int N)>();
+        for (var n = 1; n <= publishedAfterKill; n++)
+        {
+            var ack = await publisherOnB.PublishAsync(channel, new JsonObject { ["n"] = -n });
+            afterKill.Add((ack.Offset(), -n));
+        }
+
+        var lastOffset = afterKill[^1].Offset;
+        afterKill[0].Offset.Should().BeGreaterThan(highestAcked);
+        if (received[^1].Offset() < lastOffset)
+            received.AddRange(await onB.MessagesThroughAsync(channel, lastOffset, DeliveryTimeout));
+        received.Select(m => m.Offset()).Should().Equal(Offsets(1, (int)lastOffset), "B keeps delivering every offset in order");
+        foreach (var (offset, n) in afterKill)
+            received[(int)offset - 1].GetProperty("data").GetProperty("n").GetInt32().Should().Be(n, $"offset {offset} is what its ack said");
+    }
+
+    protected static IEnumerable<long> Offsets(long first, int count) => Enumerable.Range(0, count).Select(i => first + i);
+
+    /// <summary>
+    /// Publishes, retrying while the gateway answers <c>unavailable</c> (the documented client behaviour while the
+    /// cluster recovers); any other error fails the test.
+    /// </summary>
+    protected static async Task<JsonElement> PublishRetryingWhileUnavailableAsync(RealtimeTestClient client, string channel, JsonNode data, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        using var retry = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        var unavailable = 0;
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                throw new TimeoutException($"publishing to '{channel}' was still answered 'unavailable' after {timeout.TotalSeconds:F0} s ({unavailable} attempts)");
+
+            var answer = await client.RequestAsync(new JsonObject { ["type"] = "publish", ["channel"] = channel, ["data"] = data.DeepClone() }, left);
+            if (answer.GetProperty("type").GetString() == "ack")
+                return answer;
+
+            answer.GetProperty("code").GetString().Should().Be("unavailable", $"'unavailable' is the only error a client retries; got {answer}");
+            unavailable++;
+            await retry.WaitForNextTickAsync();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace OrleansRealtime.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// What every process of one cluster is told about the cluster: the clustering mode, its Redis and its id. The cluster
+/// id is unique per harness, so clusters of different tests that share one Redis never see each other's silos.
+/// </summary>
+/// <param name="SiloGatewayPort">With <see cref="Clustering.Localhost"/>: the silo gateway port that gateways connect to.</param>
+public sealed record ClusterSettings(Clustering Clustering, string ClusterId, string? RedisConnectionString, int? SiloGatewayPort = null)
+{
+    /// <summary>The environment both silos and gateways read (ASP.NET Core configuration, <c>__</c> for <c>:</c>).</summary>
+    public Dictionary<string, string?> Environment()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["Orleans__Clustering"] = Clustering.ToString(),
+            ["Orleans__ClusterId"] = ClusterId,
+            // One line per log event, timestamped: the captured output reads as a timeline in failure messages.
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
+        };
+        if (Clustering == Clustering.Redis)
+            environment["ConnectionStrings__Redis"] = RedisConnectionString ?? throw new InvalidOperationException("Redis clustering needs a Redis connection string.");
+        return environment;
+    }
+
+    internal static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+}
