@@ -17,8 +17,11 @@ internal sealed partial class ChannelFeed
     [LoggerMessage(EventId = 1204, Level = LogLevel.Debug, Message = "Channel '{Channel}': reporting subscribers failed")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string channel);
 
-    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Channel '{Channel}': offsets {From}..{To} never arrived on the stream; filling them from history")]
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Channel '{Channel}': offsets {From}..{To} were not delivered by the stream; filling them from history")]
     private static partial void LogAuditFoundMissing(ILogger logger, string channel, long from, long to);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Channel '{Channel}': subscribing to the stream again")]
+    private static partial void LogResubscribing(ILogger logger, string channel);
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Channel '{Channel}': unsubscribing from the stream failed")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string channel);

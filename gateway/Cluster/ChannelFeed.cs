@@ -58,13 +58,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     {
         try
         {
-            var stream = _registry.Cluster.Client
-                .GetStreamProvider(StreamNames.Provider)
-                .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, Channel));
-
             // Subscribe first, then read the position: anything published in between arrives on the stream with an
             // offset above the position (delivered) or at/below it (dropped as already covered).
-            _handle = await stream.SubscribeAsync(this);
+            _handle = await Stream().SubscribeAsync(this);
             var position = await _registry.Cluster.GetPositionAsync(Channel);
             lock (_sync)
             {
@@ -87,18 +83,26 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _handle, null) is { } handle)
-        {
-            try
-            {
-                await handle.UnsubscribeAsync();
-            }
-            catch (Exception ex)
-            {
-                LogUnsubscribeFailed(_registry.Logger, ex, Channel);
-            }
-        }
+            await UnsubscribeAsync(handle);
 
         ScheduleReport();
+    }
+
+    private IAsyncStream<ChannelMessage> Stream() => _registry.Cluster.Client
+        .GetStreamProvider(StreamNames.Provider)
+        .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, Channel));
+
+    private async Task UnsubscribeAsync(StreamSubscriptionHandle<ChannelMessage> handle)
+    {
+        try
+        {
+            await handle.UnsubscribeAsync();
+        }
+        catch (Exception ex)
+        {
+            // A subscription the cluster already dropped cannot be removed again; nothing is lost.
+            LogUnsubscribeFailed(_registry.Logger, ex, Channel);
+        }
     }
 
     /// <summary>Adds a subscriber in the pending state; <see cref="ActivateAsync"/> makes it live.</summary>
@@ -223,8 +227,10 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     }
 
     /// <summary>
-    /// The backstop for a lost <em>last</em> stream event, which no later event would reveal as a gap: when the feed
-    /// has been quiet for <paramref name="quiet"/>, compare with the channel's position and fill what is missing.
+    /// The backstop for stream events that never arrive, which no later event would reveal as a gap (a lost last
+    /// event, or a stream subscription the cluster dropped): when the feed has been quiet for
+    /// <paramref name="quiet"/>, it compares with the channel's position, fills what is missing from history and,
+    /// having found the stream silent where it should not be, subscribes to it again.
     /// </summary>
     public async Task AuditAsync(long now, TimeSpan quiet)
     {
@@ -233,18 +239,52 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         if (_registry.Time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) < quiet)
             return;
 
+        if (await CatchUpAsync())
+            await ResubscribeAsync();
+    }
+
+    /// <summary>
+    /// Replaces the stream subscription: the new one is in place before the old one goes (duplicates in between are
+    /// dropped by offset), then whatever was published meanwhile is filled from history. Used when the cluster
+    /// connection comes back and when the stream turned out to have gone silent.
+    /// </summary>
+    public async Task ResubscribeAsync()
+    {
+        if (!_ready.Task.IsCompletedSuccessfully || _handle is null)
+            return;
+
+        LogResubscribing(_registry.Logger, Channel);
+        var fresh = await Stream().SubscribeAsync(this);
+        var old = Interlocked.Exchange(ref _handle, fresh);
+        if (old is null)
+        {
+            // The feed was stopped meanwhile: the fresh subscription must not outlive it.
+            Interlocked.Exchange(ref _handle, null);
+            await UnsubscribeAsync(fresh);
+            return;
+        }
+
+        await UnsubscribeAsync(old);
+        await CatchUpAsync();
+    }
+
+    /// <summary>Delivers, from history, everything up to the channel's current position; true when anything was missing.</summary>
+    private async Task<bool> CatchUpAsync()
+    {
         var position = await _registry.Cluster.GetPositionAsync(Channel);
         await _deliveryGate.WaitAsync();
         try
         {
             AdoptEpoch(position.Epoch);
-            if (position.Offset > _last)
+            var missing = position.Offset > _last;
+            if (missing)
             {
                 LogAuditFoundMissing(_registry.Logger, Channel, _last + 1, position.Offset);
                 await FillGapAsync(position.Offset + 1);
             }
 
             Volatile.Write(ref _lastActivity, _registry.Time.GetTimestamp());
+            return missing;
         }
         finally
         {

@@ -134,6 +134,26 @@ internal sealed partial class ChannelFeedRegistry(
         }
     }
 
+    /// <summary>Gives every feed a fresh stream subscription and catches it up from history.</summary>
+    public async Task ResubscribeAllAsync()
+    {
+        foreach (var feed in Snapshot())
+        {
+            try
+            {
+                await feed.ResubscribeAsync();
+            }
+            catch (Exception ex)
+            {
+                // The periodic audit retries: a feed that stays behind resubscribes when it finds the gap.
+                LogResubscribeFailed(Logger, ex, feed.Channel);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Warning, Message = "Channel '{Channel}': subscribing to the stream again failed")]
+    private static partial void LogResubscribeFailed(ILogger logger, Exception exception, string channel);
+
     [LoggerMessage(EventId = 1210, Level = LogLevel.Debug, Message = "Channel '{Channel}': audit failed")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception, string channel);
 }

@@ -45,6 +45,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<WebSocketTransport>();
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<FeedMaintenanceService>();
+        services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionObserver>();
         services.AddHostedService<ConnectionDrainService>();
 
         var health = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
