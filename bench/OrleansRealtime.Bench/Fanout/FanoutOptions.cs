@@ -10,7 +10,7 @@ internal sealed class FanoutOptions
         fanout options (defaults in brackets):
           --subscribers N          WebSocket subscribers on one channel [1000]
           --duration S             saturation measurement window, after warm-up [10]
-          --warmup S               saturated publishing before the window opens [2]
+          --warmup S               saturated publishing before the window opens [3]
           --latency-duration S     fixed-rate latency phase [5]
           --runs N                 runs per system; systems are interleaved within each run [3]
           --systems a,b            orleans-realtime, orleans-realtime-batch, raw-websocket [all three]
@@ -28,7 +28,7 @@ internal sealed class FanoutOptions
 
     public double DurationSeconds { get; private set; } = 10;
 
-    public double WarmupSeconds { get; private set; } = 2;
+    public double WarmupSeconds { get; private set; } = 3;
 
     public double LatencySeconds { get; private set; } = 5;
 

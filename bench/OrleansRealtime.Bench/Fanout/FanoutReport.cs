@@ -12,6 +12,9 @@ internal static class FanoutReport
     /// <summary>Thread-pool lag above this (p99, ms) means the generator's own scheduling visibly inflates latency.</summary>
     private const double GeneratorLagWarningMs = 2;
 
+    /// <summary>On a CPU-bound box, a generator using this share of the generator + server CPU is a co-bottleneck.</summary>
+    private const double GeneratorCoBottleneckShare = 0.35;
+
     public static string Build(IReadOnlyList<FanoutRunResult> results, FanoutOptions options, MachineInfo machine, string command, DateTimeOffset started, TimeSpan elapsed, string loadAtEnd)
     {
         var md = new StringBuilder();
@@ -32,6 +35,7 @@ internal static class FanoutReport
         var raw = bySystem.FirstOrDefault(s => s.System.Name == BenchSystem.RawName);
         var rawThroughput = raw.Runs is { Count: > 0 } ? Median(raw.Runs, r => r.Saturation.DeliveredPerSecond) : double.NaN;
         var rawP99 = raw.Runs is { Count: > 0 } ? Median(raw.Runs, r => r.P99Ms) : double.NaN;
+        var rawRate = raw.Runs is { Count: > 0 } ? Median(raw.Runs, r => r.LatencyTargetRate) : double.NaN;
 
         md.Line("## Results (median of runs)");
         md.Line();
@@ -47,9 +51,19 @@ internal static class FanoutReport
 
             var delivered = Median(runs, r => r.Saturation.DeliveredPerSecond);
             var p99 = Median(runs, r => r.P99Ms);
+            var rate = Median(runs, r => r.LatencyTargetRate);
+            // A p99 ratio only compares like with like at the same offered rate: say so when the rates differ.
+            var rateNote = Math.Abs(rate / rawRate - 1) > 0.1 ? $" (at {Ratio(rate, rawRate)} raw's rate)" : string.Empty;
             md.Line($"| {system.Name} | {options.Subscribers} | {N0(delivered)} | {N0(Median(runs, r => r.Saturation.PublishedPerSecond))} | " +
-                $"{N0(Median(runs, r => r.LatencyTargetRate))} | {Ms(Median(runs, r => r.P50Ms))} | {Ms(p99)} | {Ms(Median(runs, r => r.MaxMs))} | " +
-                $"{Ratio(delivered, rawThroughput)} | {Ratio(p99, rawP99)} |");
+                $"{N0(rate)} | {Ms(Median(runs, r => r.P50Ms))} | {Ms(p99)} | {Ms(Median(runs, r => r.MaxMs))} | " +
+                $"{Ratio(delivered, rawThroughput)} | {Ratio(p99, rawP99)}{rateNote} |");
+        }
+
+        md.Line();
+        if (options.Rate is null)
+        {
+            md.Line();
+            md.Line($"Each system's latency phase ran at {options.RatePercent:0.#}% of its own saturation publish rate, so p99 ratios between systems compare different loads; `--rate R` measures all at one rate.");
         }
 
         md.Line();
@@ -149,9 +163,10 @@ internal static class FanoutReport
         string saturation;
         if (idle < SaturatedIdleCores)
         {
-            saturation = generator >= server
-                ? $"saturation was CPU-bound and the generator used as much CPU as the server ({generator:0.00} vs {server:0.00} cores): **the generator is a co-bottleneck**, the throughput is a lower bound of the server's"
-                : $"saturation was CPU-bound ({generator:0.00} generator + {server:0.00} server + {other:0.00} other cores of {cores}): server-bound, with the generator taking CPU the server could have used";
+            var share = generator / (generator + server);
+            saturation = share >= GeneratorCoBottleneckShare
+                ? $"saturation was CPU-bound ({generator:0.00} generator + {server:0.00} server + {other:0.00} other cores of {cores}) and the generator took {share:P0} of what generator and server used: **the generator is a co-bottleneck**, read the throughput as a lower bound of the server's on this box"
+                : $"saturation was CPU-bound ({generator:0.00} generator + {server:0.00} server + {other:0.00} other cores of {cores}): mostly server-bound, the generator took {share:P0} of what generator and server used";
         }
         else
         {

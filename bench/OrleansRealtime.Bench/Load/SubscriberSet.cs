@@ -51,8 +51,6 @@ internal sealed class SubscriberSet : IDisposable
         return total;
     }
 
-    public int OpenCount => _subscribers.Count(s => s.IsOpen);
-
     /// <summary>Waits until every open subscriber has received <paramref name="expected"/> messages; false on time-out.</summary>
     public async Task<bool> WaitDrainedAsync(long expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
