@@ -108,7 +108,7 @@ internal static class FanoutReport
         {
             if (r.Failure is not null)
             {
-                md.Line($"| {r.System.Name} | {r.Run} | FAILED: {r.Failure.Replace('|', '/')} | | | | | | | | |");
+                md.Line($"| {r.System.Name} | {r.Run} | FAILED: {OneLine(r.Failure).Replace('|', '/')} | | | | | | | | |");
                 continue;
             }
 
@@ -124,7 +124,7 @@ internal static class FanoutReport
         var ok = runs.Where(r => r.Failure is null).ToList();
         var sequence = system.Kind == ServerKind.Gateway ? "offsets" : "publish ids";
         var findings = ok.Where(r => r.HasCorrectnessFindings).ToList();
-        if (findings.Count == 0)
+        if (ok.Count > 0 && findings.Count == 0)
         {
             md.Line($"- {system.Name}: {ok.Count} run(s) × {subscribers} subscribers: every subscriber received every {sequence[..^1]} in order — 0 gaps, 0 duplicates, 0 undelivered, 0 disconnects, 0 publish errors.");
         }
@@ -137,7 +137,7 @@ internal static class FanoutReport
         }
 
         foreach (var r in runs.Where(r => r.Failure is not null))
-            md.Line($"- **!!! {system.Name} run {r.Run} failed: {r.Failure}**");
+            md.Line($"- **!!! {system.Name} run {r.Run} failed: {OneLine(r.Failure!)}**");
     }
 
     private static void PhaseRow(StringBuilder md, string system, string phase, List<FanoutRunResult> runs, Func<FanoutRunResult, PhaseStats> select, int cores)
@@ -177,6 +177,13 @@ internal static class FanoutReport
             ? $"; **the generator's thread-pool lag (p99 {lag:0.00} ms) is a floor under the measured latency**"
             : $"; generator lag in the latency phase p99 {lag:0.00} ms (small next to the latencies measured)";
         return saturation + latency + ".";
+    }
+
+    /// <summary>Failure texts carry a process's output: keep a table row one line and readable.</summary>
+    private static string OneLine(string text)
+    {
+        var line = string.Join(" / ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length <= 400 ? line : string.Concat(line.AsSpan(0, 400), "…");
     }
 
     private static double Median(List<FanoutRunResult> runs, Func<FanoutRunResult, double> value)
