@@ -1,1 +1,24 @@
-Console.WriteLine("bench: not written yet");
+using OrleansRealtime.Bench.Fanout;
+using OrleansRealtime.Bench.RawServer;
+
+// The bench harness (not in CI). Verbs:
+//   fanout     one publisher, N WebSocket subscribers, each system measured in its own process (see bench/README.md)
+//   serve-raw  the raw-websocket baseline server; `fanout` starts it itself, as a separate process
+return args switch
+{
+    ["fanout", .. var rest] => await FanoutCommand.RunAsync(args, rest),
+    ["serve-raw", .. var rest] => await RawBroadcastServer.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine(
+        """
+        usage:
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- fanout [options]
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- serve-raw --port P
+
+        """ + FanoutOptions.Help);
+    return 2;
+}

@@ -1,0 +1,47 @@
+namespace OrleansRealtime.Bench.Fanout;
+
+/// <summary>Where the repository, the gateway build and this bench are on disk.</summary>
+internal sealed class BenchPaths
+{
+    private BenchPaths(string repositoryRoot, string gatewayDll, string outputDirectory)
+    {
+        RepositoryRoot = repositoryRoot;
+        GatewayDll = gatewayDll;
+        OutputDirectory = outputDirectory;
+    }
+
+    public string RepositoryRoot { get; }
+
+    public string GatewayDll { get; }
+
+    public string OutputDirectory { get; }
+
+    /// <summary>This bench's own assembly, launched again as <c>serve-raw</c> for the baseline.</summary>
+    public string BenchDll { get; } = typeof(BenchPaths).Assembly.Location;
+
+    /// <summary>The <c>dotnet</c> host: the one running the bench when it was started through it (dotnet run sets DOTNET_HOST_PATH).</summary>
+    public string DotnetHost { get; } =
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+
+    public static BenchPaths Resolve(FanoutOptions options)
+    {
+        var root = FindRepositoryRoot();
+        var gateway = Path.GetFullPath(options.GatewayDll ?? Path.Combine(root, "gateway", "bin", "Release", "net10.0", "OrleansRealtime.Gateway.dll"));
+        if (!File.Exists(gateway))
+            throw new FileNotFoundException($"the gateway is not built at {gateway}: run `dotnet build OrleansRealtime.sln -c Release` (or pass --gateway-dll)");
+        var output = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(root, "bench", "results"));
+        return new BenchPaths(root, gateway, output);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "OrleansRealtime.sln")))
+                return directory.FullName;
+        }
+
+        throw new InvalidOperationException($"no OrleansRealtime.sln above {AppContext.BaseDirectory}");
+    }
+}
