@@ -32,6 +32,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private string _epoch = string.Empty;
     private int _reportDirty;
     private int _reporting;
+    private volatile bool _stopped;
 
     public ChannelFeed(string channel, ChannelFeedRegistry registry)
     {
@@ -61,6 +62,12 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             // Subscribe first, then read the position: anything published in between arrives on the stream with an
             // offset above the position (delivered) or at/below it (dropped as already covered).
             _handle = await Stream().SubscribeAsync(this);
+            if (_stopped)
+            {
+                // Every subscriber left while the subscription was being made: it must not outlive the feed.
+                await StopAsync();
+            }
+
             var position = await _registry.Cluster.GetPositionAsync(Channel);
             lock (_sync)
             {
@@ -82,6 +89,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
 
     public async Task StopAsync()
     {
+        _stopped = true;
         if (Interlocked.Exchange(ref _handle, null) is { } handle)
             await UnsubscribeAsync(handle);
 
@@ -127,9 +135,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
 
     /// <summary>
     /// Answers the subscribe request (when it carried an id: success of a frame without one is silent) and makes the
-    /// subscription live. Without <paramref name="since"/> the ack
-    /// carries the feed's position and live frames follow. With it, the missed messages are read from history and
-    /// sent behind the ack, then the frames that arrived meanwhile, skipping any offset already sent.
+    /// subscription live. Without <paramref name="since"/> the ack carries the feed's position and live frames
+    /// follow. With it, the missed messages are read from history and sent behind the ack, then the frames that
+    /// arrived meanwhile, skipping any offset already sent.
     /// </summary>
     public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId)
     {
