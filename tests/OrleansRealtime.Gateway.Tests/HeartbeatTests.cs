@@ -19,7 +19,7 @@ public sealed class HeartbeatTests(HeartbeatTests.Fixture fixture) : IClassFixtu
     [Fact]
     public async Task TheServerPingsAndAClientThatAnswersStaysConnected()
     {
-        await using var client = await fixture.Host.ConnectAsync();
+        await using var client = await fixture.Host.ConnectAsync(answerPings: false);
         client.Welcome.GetProperty("heartbeat").GetInt32().Should().Be(1);
 
         // Three pings answered span well past the idle time-out of 2 s: answering keeps the connection alive.
@@ -36,10 +36,27 @@ public sealed class HeartbeatTests(HeartbeatTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task AClientThatAnswersPingsOutlivesTheIdleTimeoutWithoutSendingAnythingElse()
+    {
+        var channel = TestNames.Channel();
+        await using var client = await fixture.Host.ConnectAsync();
+        await client.SubscribeAsync(channel);
+
+        // Well past HeartbeatSeconds + PongTimeoutSeconds (2 s): only the automatic pongs keep it alive.
+        for (var i = 0; i < 4; i++)
+            await client.NextAsync(f => f.GetProperty("type").GetString() == "ping", "a server ping", TimeSpan.FromSeconds(10));
+
+        client.State.Should().Be(WebSocketState.Open);
+        await using var publisher = await fixture.Host.ConnectAsync();
+        await publisher.PublishAsync(channel, "still here");
+        (await client.MessagesAsync(channel, 1))[0].GetProperty("data").GetString().Should().Be("still here");
+    }
+
+    [Fact]
     public async Task ASilentClientIsClosedAsIdleAndItsSubscriptionsReleased()
     {
         var channel = TestNames.Channel();
-        var client = await fixture.Host.ConnectAsync();
+        var client = await fixture.Host.ConnectAsync(answerPings: false);
         await client.SubscribeAsync(channel);
 
         var (status, description) = await client.ClosedAsync(TimeSpan.FromSeconds(15));

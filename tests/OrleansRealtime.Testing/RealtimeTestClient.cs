@@ -21,11 +21,13 @@ public sealed class RealtimeTestClient : IAsyncDisposable
     private readonly TaskCompletionSource<(WebSocketCloseStatus? Status, string? Description)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Task _receiveLoop;
+    private readonly bool _answerPings;
     private int _nextId;
 
-    private RealtimeTestClient(ClientWebSocket socket)
+    private RealtimeTestClient(ClientWebSocket socket, bool answerPings)
     {
         _socket = socket;
+        _answerPings = answerPings;
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
@@ -38,7 +40,11 @@ public sealed class RealtimeTestClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    public static async Task<RealtimeTestClient> ConnectAsync(Uri uri, TimeSpan? timeout = null)
+    /// <summary>
+    /// Connects and reads the welcome frame. Like a real client, it answers server pings with a pong unless
+    /// <paramref name="answerPings"/> is false (the ping frames are still queued for tests that look at them).
+    /// </summary>
+    public static async Task<RealtimeTestClient> ConnectAsync(Uri uri, TimeSpan? timeout = null, bool answerPings = true)
     {
         var socket = new ClientWebSocket();
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
@@ -52,7 +58,7 @@ public sealed class RealtimeTestClient : IAsyncDisposable
             throw new InvalidOperationException($"connecting to {uri} failed: {ex.Message}", ex);
         }
 
-        var client = new RealtimeTestClient(socket);
+        var client = new RealtimeTestClient(socket, answerPings);
         client.Welcome = await client.NextAsync(timeout);
         if (client.Welcome.GetProperty("type").GetString() != "welcome")
             throw new InvalidOperationException($"first frame was not welcome: {client.Welcome}");
@@ -218,11 +224,11 @@ public sealed class RealtimeTestClient : IAsyncDisposable
                     if (root.ValueKind == JsonValueKind.Array)
                     {
                         foreach (var frame in root.EnumerateArray())
-                            _inbox.Writer.TryWrite(frame.Clone());
+                            await ReceivedAsync(frame.Clone());
                     }
                     else
                     {
-                        _inbox.Writer.TryWrite(root.Clone());
+                        await ReceivedAsync(root.Clone());
                     }
                 }
 
@@ -237,6 +243,13 @@ public sealed class RealtimeTestClient : IAsyncDisposable
         {
             _inbox.Writer.TryComplete();
         }
+    }
+
+    private async Task ReceivedAsync(JsonElement frame)
+    {
+        _inbox.Writer.TryWrite(frame);
+        if (_answerPings && frame.TryGetProperty("type", out var type) && type.ValueEquals("ping"u8))
+            await SendTextAsync("""{"type":"pong"}""");
     }
 
     /// <summary>Drops the connection without a close handshake (a client that vanished).</summary>

@@ -47,9 +47,6 @@ public sealed class GatewayProcess : IDisposable
             var environment = cluster.Environment();
             environment["Realtime__GatewayId"] = gatewayId;
             environment["Realtime__Auth__AllowAnonymous"] = "true";
-            // Test clients read frames on demand and do not answer pings: an idle time-out far beyond any test's length
-            // lets a late delivery fail as a time-out that names it rather than as an idle_timeout close.
-            environment["Realtime__Limits__PongTimeoutSeconds"] = "600";
             if (cluster.Clustering == Clustering.Localhost)
             {
                 environment["Orleans__GatewayPort"] = ClusterSettings.Port(

@@ -32,7 +32,8 @@ public sealed class GatewayHost : IAsyncDisposable
     public Uri WebSocketUri(string query = "") =>
         new($"ws://{BaseUri.Host}:{BaseUri.Port}/ws{(query.Length > 0 ? "?" + query : string.Empty)}");
 
-    public Task<RealtimeTestClient> ConnectAsync(string query = "") => RealtimeTestClient.ConnectAsync(WebSocketUri(query));
+    public Task<RealtimeTestClient> ConnectAsync(string query = "", bool answerPings = true) =>
+        RealtimeTestClient.ConnectAsync(WebSocketUri(query), answerPings: answerPings);
 
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
