@@ -145,8 +145,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         {
             lock (_sync)
             {
-                if (!requestId.IsEmpty)
-                    subscription.Session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(_last, _epoch), recovered: null));
+                SendAck(subscription.Session, requestId, _last, recovered: null);
                 subscription.Pending = null;
             }
 
@@ -159,8 +158,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             var session = subscription.Session;
             if (continuous && page.Epoch == _epoch && subscription.Pending is { } pending)
             {
-                if (!requestId.IsEmpty)
-                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(Math.Max(page.Top, _last), _epoch), recovered: true));
+                SendAck(session, requestId, Math.Max(page.Top, _last), recovered: true);
                 var sent = from.Offset;
                 foreach (var message in replay)
                 {
@@ -185,12 +183,18 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             {
                 // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
                 // the client must resync, and the subscription continues live from the ack's offset.
-                if (!requestId.IsEmpty)
-                    session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(_last, _epoch), recovered: false));
+                SendAck(session, requestId, _last, recovered: false);
             }
 
             subscription.Pending = null;
         }
+    }
+
+    /// <summary>The subscribe ack, in the current epoch; only a request that carried an id is answered on success.</summary>
+    private void SendAck(Connections.Session session, ReadOnlyMemory<byte> requestId, long offset, bool? recovered)
+    {
+        if (!requestId.IsEmpty)
+            session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(offset, _epoch), recovered));
     }
 
     private async Task<(List<ChannelMessage> Replay, HistoryPage Last, bool Continuous)> ReadAfterAsync(RecoveryPosition from)

@@ -33,15 +33,6 @@ internal sealed partial class ChannelFeedRegistry(
     /// <summary>Live frames parked for one recovering subscription before it counts as a slow consumer.</summary>
     public int MaxPendingFrames { get; } = limits.Value.SendQueueFrames;
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-                return _feeds.Count;
-        }
-    }
-
     public ChannelFeed[] Snapshot()
     {
         lock (_lock)

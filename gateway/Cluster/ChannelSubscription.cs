@@ -22,6 +22,4 @@ internal sealed class ChannelSubscription(ChannelFeed feed, Session session)
     /// skipped. History can run ahead of the feed, so without it a recovered client would see those offsets twice.
     /// </summary>
     public long DeliveredUpTo { get; set; }
-
-    public bool IsLive => Pending is null;
 }

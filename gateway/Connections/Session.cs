@@ -43,15 +43,6 @@ internal sealed partial class Session : IAsyncDisposable
     /// <summary>Completes when <see cref="Close"/> was called (by the server or because the client went away).</summary>
     public Task Closed => _closed.Task;
 
-    public int SubscriptionCount
-    {
-        get
-        {
-            lock (_subscriptions)
-                return _subscriptions.Count;
-        }
-    }
-
     /// <summary>Sends the <c>welcome</c> frame; the transport calls this once, before anything else is queued.</summary>
     public void Welcome() =>
         Send(FrameWriter.Welcome(ConnectionId, UserId, _services.Gateway.GatewayId, _services.Limits.HeartbeatSeconds, Transport));
@@ -119,10 +110,10 @@ internal sealed partial class Session : IAsyncDisposable
     /// <summary>Records client activity without a frame (e.g. a long-poll request); any received frame does this too.</summary>
     public void Touch() => Volatile.Write(ref _lastReceived, _services.Time.GetTimestamp());
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            return;
+            return ValueTask.CompletedTask;
 
         Close(Protocol.CloseReason.Normal);
         ChannelSubscription[] subscriptions;
@@ -136,6 +127,6 @@ internal sealed partial class Session : IAsyncDisposable
             _services.Feeds.Release(subscription);
 
         _services.Sessions.Remove(this);
-        await Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }

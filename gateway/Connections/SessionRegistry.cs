@@ -35,8 +35,6 @@ internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMe
         return session;
     }
 
-    public bool TryGet(string connectionId, out Session session) => _sessions.TryGetValue(connectionId, out session!);
-
     public void Remove(Session session)
     {
         if (_sessions.TryRemove(new KeyValuePair<string, Session>(session.ConnectionId, session)))
