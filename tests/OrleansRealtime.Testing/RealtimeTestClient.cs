@@ -25,13 +25,18 @@ public sealed class RealtimeTestClient : RealtimeClient
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>The upgrade response's headers, when the connect options asked to collect them.</summary>
+    public IReadOnlyDictionary<string, IEnumerable<string>>? HandshakeHeaders => _socket.HttpResponseHeaders;
+
     /// <summary>
     /// Connects and reads the welcome frame. Like a real client, it answers server pings with a pong unless
     /// <paramref name="answerPings"/> is false (the ping frames are still queued for tests that look at them).
     /// </summary>
-    public static async Task<RealtimeTestClient> ConnectAsync(Uri uri, TimeSpan? timeout = null, bool answerPings = true)
+    public static async Task<RealtimeTestClient> ConnectAsync(
+        Uri uri, TimeSpan? timeout = null, bool answerPings = true, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
