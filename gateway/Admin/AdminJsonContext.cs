@@ -11,7 +11,7 @@ internal sealed record ChannelResponse(string Channel, string Epoch, long Offset
 
 /// <summary>One connection on the admin API: who, how, what it subscribes to, and how much is waiting to be sent.</summary>
 internal sealed record ConnectionResponse(
-    string ConnectionId, string UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes);
+    string ConnectionId, string? UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes);
 
 /// <summary>Source-generated JSON for the admin API's answers (camelCase on the wire).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

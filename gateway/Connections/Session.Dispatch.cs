@@ -103,7 +103,13 @@ internal sealed partial class Session
 
         var answerAll = Volatile.Read(ref _answer) is not null;
         foreach (var frame in _parsed)
+        {
+            if (CloseReason is not null)
+                return;
+            if (frame.Error is null && !await AdmitAsync(frame))
+                continue;
             await DispatchAsync(frame, answerAll || frame.HasId);
+        }
     }
 
     private async ValueTask DispatchAsync(ClientFrame frame, bool answer)
@@ -116,8 +122,14 @@ internal sealed partial class Session
 
         try
         {
+            if (frame.Type is not (ClientFrameType.Auth or ClientFrameType.Ping or ClientFrameType.Pong))
+                RequireIdentity();
+
             switch (frame.Type)
             {
+                case ClientFrameType.Auth:
+                    await AuthenticateAsync(frame, answer);
+                    break;
                 case ClientFrameType.Ping:
                     Send(FrameWriter.Pong(frame.Id));
                     break;
@@ -158,6 +170,7 @@ internal sealed partial class Session
         if (frame.Pattern is not null || frame.Stream is not null)
             throw ProtocolException.BadRequest("pattern and stream subscriptions are not supported by this gateway yet");
         var channel = RequireChannel(frame.Channel);
+        Authorize(RequireIdentity().Grants.CanSubscribe(channel), "subscribe to", channel);
 
         ChannelSubscription subscription;
         lock (_subscriptions)
@@ -217,6 +230,7 @@ internal sealed partial class Session
         var channel = RequireChannel(frame.Channel);
         if (!frame.HasData)
             throw ProtocolException.BadRequest("missing field 'data'");
+        Authorize(RequireIdentity().Grants.CanPublish(channel), "publish to", channel);
 
         var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority));
         _services.Metrics.Published();
@@ -227,6 +241,7 @@ internal sealed partial class Session
     private async ValueTask HistoryAsync(ClientFrame frame, bool answer)
     {
         var channel = RequireChannel(frame.Channel);
+        Authorize(RequireIdentity().Grants.CanSubscribe(channel), "read the history of", channel);
         var query = new HistoryQuery(frame.HasSince ? frame.SinceOffset : 0, frame.SinceEpoch, frame.Limit ?? DefaultHistoryLimit);
         var page = await _services.Cluster.ReadHistoryAsync(channel, query);
         if (answer)
@@ -250,6 +265,7 @@ internal sealed partial class Session
     {
         LogBadFrame(_services.Logger, ConnectionId, message);
         SendError(id, ErrorCode.BadRequest, message);
+        Strike();
     }
 
     private void SendError(ReadOnlyMemory<byte> id, ErrorCode code, string message)

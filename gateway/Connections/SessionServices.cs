@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Cluster;
 using OrleansRealtime.Gateway.Diagnostics;
 using OrleansRealtime.Gateway.Hosting;
+using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Connections;
 
@@ -13,6 +14,9 @@ internal sealed class SessionServices(
     ChannelFeedRegistry feeds,
     SessionRegistry sessions,
     RealtimeMetrics metrics,
+    TokenValidator tokens,
+    UserRateLimiter userRates,
+    IOptions<AuthOptions> auth,
     TimeProvider time,
     ILogger<Session> logger)
 {
@@ -27,6 +31,12 @@ internal sealed class SessionServices(
     public SessionRegistry Sessions { get; } = sessions;
 
     public RealtimeMetrics Metrics { get; } = metrics;
+
+    public TokenValidator Tokens { get; } = tokens;
+
+    public UserRateLimiter UserRates { get; } = userRates;
+
+    public AuthOptions Auth { get; } = auth.Value;
 
     public TimeProvider Time { get; } = time;
 

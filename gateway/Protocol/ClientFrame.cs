@@ -41,6 +41,9 @@ internal sealed class ClientFrame
 
     public int? Limit { get; set; }
 
+    /// <summary>The token of an <c>auth</c> frame.</summary>
+    public string? Token { get; set; }
+
     /// <summary>The first problem found while parsing; the frame is answered with it (and its id, when readable).</summary>
     public string? Error { get; set; }
 
