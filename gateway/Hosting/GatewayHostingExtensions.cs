@@ -56,6 +56,8 @@ public static class GatewayHostingExtensions
         }
 
         services.AddProblemDetails();
+        services.AddRealtimeOpenApi();
+        builder.AddRealtimeObservability();
         return builder;
     }
 
@@ -68,6 +70,8 @@ public static class GatewayHostingExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints();
+        app.MapRealtimeObservability();
+        app.MapRealtimeOpenApi();
         return app;
     }
 }
