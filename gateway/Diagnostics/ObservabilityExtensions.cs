@@ -28,11 +28,11 @@ internal static class ObservabilityExtensions
     public static WebApplicationBuilder AddRealtimeObservability(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var telemetrySection = builder.Configuration.GetSection(TelemetryOptions.Section);
-        var telemetry = telemetrySection.Get<TelemetryOptions>() ?? new TelemetryOptions();
-        services.AddOptions<TelemetryOptions>().Bind(telemetrySection)
-            .Validate(options => options.IsValid, $"{TelemetryOptions.Section}:OtlpEndpoint must be an absolute URI, e.g. http://otel-collector:4317")
-            .ValidateOnStart();
+        // Read once, here: it decides which exporters exist at all.
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (!telemetry.IsValid)
+            throw new OptionsValidationException(TelemetryOptions.Section, typeof(TelemetryOptions),
+                [$"{TelemetryOptions.Section}:OtlpEndpoint must be an absolute URI, e.g. http://otel-collector:4317 (got '{telemetry.OtlpEndpoint}')"]);
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
         services.AddSingleton<AdminApiKey>();
         services.AddSingleton<RealtimeGauges>();
