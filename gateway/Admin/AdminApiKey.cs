@@ -30,7 +30,7 @@ internal sealed class AdminApiKey(IOptions<AdminOptions> options)
 
         await Problems.WriteAsync(context, ErrorCode.Unauthorized, IsConfigured
             ? $"this route needs the admin API key in {Header}"
-            : $"this route needs the admin API key, and none is configured (Realtime:Admin:ApiKey)");
+            : $"this route needs the admin API key in {Header}, and none is configured (Realtime:Admin:ApiKey)");
         return false;
     }
 
