@@ -14,7 +14,7 @@ namespace OrleansRealtime.Gateway.Diagnostics;
 /// OTLP export of traces and metrics when <c>Realtime:Telemetry:OtlpEndpoint</c> is set, and the JSON
 /// <c>GET /api/status</c> and <c>GET /api/metrics</c>.
 /// </summary>
-internal static class ObservabilityExtensions
+internal static partial class ObservabilityExtensions
 {
     public const string PrometheusPath = "/metrics";
 
@@ -33,6 +33,7 @@ internal static class ObservabilityExtensions
         if (!telemetry.IsValid)
             throw new OptionsValidationException(TelemetryOptions.Section, typeof(TelemetryOptions),
                 [$"{TelemetryOptions.Section}:OtlpEndpoint must be an absolute URI, e.g. http://otel-collector:4317 (got '{telemetry.OtlpEndpoint}')"]);
+        services.AddSingleton(telemetry);
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
         services.AddSingleton<AdminApiKey>();
         services.AddSingleton<RealtimeGauges>();
@@ -96,8 +97,16 @@ internal static class ObservabilityExtensions
         }, optionsName: null);
 
         app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapDiagnosticsEndpoints();
+
+        var telemetry = app.Services.GetRequiredService<TelemetryOptions>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ObservabilityExtensions).FullName!);
+        LogTelemetry(logger, PrometheusPath, admin.ProtectMetrics, telemetry.OtlpEnabled ? telemetry.OtlpEndpoint! : "off");
         return app;
     }
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information,
+        Message = "Metrics at {PrometheusPath} (protected: {Protected}); OTLP export of traces and metrics: {OtlpEndpoint}")]
+    private static partial void LogTelemetry(ILogger logger, string prometheusPath, bool @protected, string otlpEndpoint);
 
     /// <summary>Scrapes and probes are not worth a trace each.</summary>
     private static bool IsTraced(PathString path) =>
