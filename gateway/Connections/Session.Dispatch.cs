@@ -104,6 +104,7 @@ internal sealed partial class Session
         var answerAll = Volatile.Read(ref _answer) is not null;
         foreach (var frame in _parsed)
         {
+            _services.Metrics.FrameReceived(Transport);
             if (CloseReason is not null)
                 return;
             if (frame.Error is null && !await AdmitAsync(frame))
@@ -232,7 +233,7 @@ internal sealed partial class Session
             throw ProtocolException.BadRequest("missing field 'data'");
         Authorize(RequireIdentity().Grants.CanPublish(channel), "publish to", channel);
 
-        var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority));
+        var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority), Transport);
         _services.Metrics.Published();
         if (answer)
             Send(FrameWriter.PublishAck(frame.Id, channel, position));

@@ -80,6 +80,7 @@ internal sealed partial class Session : IAsyncDisposable
         switch (Outbound.TryEnqueue(frame))
         {
             case EnqueueResult.Enqueued:
+                _services.Metrics.FrameSent(Transport);
                 if (frame.Type == ServerFrameType.Message)
                     _services.Metrics.Delivered(Transport);
                 return true;

@@ -52,6 +52,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<OriginPolicy>();
+        services.AddSingleton<AdminAccess>();
         services.AddSingleton<WebSocketTransport>();
         services.AddSingleton<SseTransport>();
         services.AddSingleton<PollingTransport>();
@@ -85,8 +86,18 @@ public static class GatewayHostingExtensions
                 policy.WithOrigins(origins);
             policy.AllowAnyHeader().AllowAnyMethod().AllowCredentials();
         }));
+        services.AddRealtimeOpenApi();
+        builder.AddRealtimeObservability();
         return builder;
     }
+
+    /// <summary>A route group under <c>/api</c>: admin access required (<see cref="AdminAccess"/>), problems for protocol errors.</summary>
+    internal static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api")
+            .AddEndpointFilter<AdminAccessFilter>()
+            .AddEndpointFilter<ProtocolExceptionFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
     public static WebApplication MapRealtimeGateway(this WebApplication app)
     {
@@ -107,7 +118,9 @@ public static class GatewayHostingExtensions
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints().MapConnectionEndpoints();
+        app.MapAdminApi().MapChannelEndpoints().MapConnectionEndpoints();
+        app.MapRealtimeObservability();
+        app.MapRealtimeOpenApi();
         return app;
     }
 }
