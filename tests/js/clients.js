@@ -81,17 +81,21 @@ export class WsClient {
 
 /**
  * An SSE connection with the `eventsource` package (which reconnects by itself, sending Last-Event-ID). Every event
- * becomes a frame in `inbox`, with `_eventId` (the `id:` token) and `_event` (the event name) added; `opens` counts
- * the times the stream (re)opened and `errors` the times it failed.
+ * becomes a frame in `inbox`, with `_eventId` (the `id:` token) and `_event` (the event name) added; `lastEventId`
+ * is what the client will send back on its next reconnection. Every HTTP
+ * request the client makes is recorded in `requests` (an Inbox of `{n, url, lastEventId}`); `holdReconnects()` keeps
+ * its reconnection requests waiting until the returned function is called, so a test decides what happens while the
+ * client is disconnected.
  */
 export class SseClient {
   inbox = new Inbox();
-  opens = 0;
-  errors = 0;
-  openEvents = new Inbox();
+  requests = new Inbox();
+  requestCount = 0;
+  #hold = null;
+  #release = () => {};
 
-  static async connect(gateway, query = '') {
-    const client = new SseClient(gateway, `${gateway.baseUrl}/sse${query ? `?${query}` : ''}`);
+  static async connect(gateway, query = '', path = '/sse') {
+    const client = new SseClient(gateway, `${gateway.baseUrl}${path}${query ? `?${query}` : ''}`);
     client.welcome = await client.inbox.frame('welcome');
     return client;
   }
@@ -99,15 +103,8 @@ export class SseClient {
   constructor(gateway, url) {
     this.gateway = gateway;
     this.url = url;
-    this.source = new EventSource(url);
-    this.source.addEventListener('open', () => {
-      this.opens++;
-      this.openEvents.push({ n: this.opens });
-    });
-    this.source.addEventListener('error', (event) => {
-      this.errors++;
-      this.lastError = event;
-    });
+    this.source = new EventSource(url, { fetch: (input, init) => this.#fetch(input, init) });
+    this.source.addEventListener('error', () => {}); // reconnecting is the client's own business
     for (const type of SERVER_FRAME_TYPES) {
       this.source.addEventListener(type, (event) => {
         let frame;
@@ -116,9 +113,29 @@ export class SseClient {
         } catch {
           frame = { type: '__unparsable', text: event.data };
         }
+        if (event.lastEventId) this.lastEventId = event.lastEventId;
         this.inbox.push({ ...frame, _event: event.type, _eventId: event.lastEventId });
       });
     }
+  }
+
+  async #fetch(input, init) {
+    const n = ++this.requestCount;
+    const lastEventId = new Headers(init?.headers).get('last-event-id');
+    this.requests.push({ n, url: String(input), lastEventId });
+    if (n > 1 && this.#hold) await this.#hold;
+    return fetch(input, init);
+  }
+
+  /** Holds every later (re)connection request until the returned function is called. */
+  holdReconnects() {
+    this.#hold = new Promise((resolve) => {
+      this.#release = () => {
+        this.#hold = null;
+        resolve();
+      };
+    });
+    return this.#release;
   }
 
   get connectionId() {
@@ -132,6 +149,7 @@ export class SseClient {
 
   close() {
     this.source.close();
+    this.#release();
   }
 }
 
