@@ -107,6 +107,7 @@ export class SseClient {
     this.source.addEventListener('error', () => {}); // reconnecting is the client's own business
     for (const type of SERVER_FRAME_TYPES) {
       this.source.addEventListener(type, (event) => {
+        if (typeof event.data !== 'string') return; // a failed connection's 'error' event, not a server frame
         let frame;
         try {
           frame = JSON.parse(event.data);
