@@ -9,8 +9,13 @@ internal sealed record PublishResponse(long Offset, string Epoch);
 /// <summary>A channel's state on the admin API.</summary>
 internal sealed record ChannelResponse(string Channel, string Epoch, long Offset, int HistoryLength, IReadOnlyDictionary<string, int> Subscribers, long Published);
 
+/// <summary>One connection on the admin API: who, how, what it subscribes to, and how much is waiting to be sent.</summary>
+internal sealed record ConnectionResponse(
+    string ConnectionId, string UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes);
+
 /// <summary>Source-generated JSON for the admin API's answers (camelCase on the wire).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PublishResponse))]
 [JsonSerializable(typeof(ChannelResponse))]
+[JsonSerializable(typeof(ConnectionResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

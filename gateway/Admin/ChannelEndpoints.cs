@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansRealtime.Channels;
@@ -78,24 +77,10 @@ internal static class ChannelEndpoints
     /// <summary>Reads a body of at most <paramref name="maxBytes"/> that must be exactly one JSON value.</summary>
     private static async Task<byte[]> ReadJsonBodyAsync(HttpRequest request, int maxBytes)
     {
-        if (request.ContentLength > maxBytes)
-            throw new ProtocolException(ErrorCode.TooLarge, $"body exceeds {maxBytes} bytes");
-
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(maxBytes + 1, 4096));
-        while (true)
-        {
-            var memory = buffer.GetMemory(Math.Min(8192, maxBytes + 1 - buffer.WrittenCount));
-            var read = await request.Body.ReadAsync(memory, request.HttpContext.RequestAborted);
-            if (read == 0)
-                break;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
-                throw new ProtocolException(ErrorCode.TooLarge, $"body exceeds {maxBytes} bytes");
-        }
-
-        if (!IsSingleJsonValue(buffer.WrittenSpan))
+        var body = await RequestBody.ReadAsync(request, maxBytes);
+        if (!IsSingleJsonValue(body.Span))
             throw ProtocolException.BadRequest("the body must be one JSON value (the message data)");
-        return buffer.WrittenSpan.ToArray();
+        return body.ToArray();
     }
 
     private static bool IsSingleJsonValue(ReadOnlySpan<byte> utf8)

@@ -139,13 +139,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     /// follow. With it, the missed messages are read from history and sent behind the ack, then the frames that
     /// arrived meanwhile, skipping any offset already sent.
     /// </summary>
-    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId)
+    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId, bool answer)
     {
         if (since is not { } from)
         {
             lock (_sync)
             {
-                SendAck(subscription.Session, requestId, _last, recovered: null);
+                subscription.Position = new RecoveryPosition(_last, _epoch);
+                SendAck(subscription.Session, requestId, answer, _last, recovered: null);
                 subscription.Pending = null;
             }
 
@@ -158,7 +159,8 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             var session = subscription.Session;
             if (continuous && page.Epoch == _epoch && subscription.Pending is { } pending)
             {
-                SendAck(session, requestId, Math.Max(page.Top, _last), recovered: true);
+                subscription.Position = new RecoveryPosition(from.Offset, _epoch);
+                SendAck(session, requestId, answer, Math.Max(page.Top, _last), recovered: true);
                 var sent = from.Offset;
                 foreach (var message in replay)
                 {
@@ -183,17 +185,18 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             {
                 // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
                 // the client must resync, and the subscription continues live from the ack's offset.
-                SendAck(session, requestId, _last, recovered: false);
+                subscription.Position = new RecoveryPosition(_last, _epoch);
+                SendAck(session, requestId, answer, _last, recovered: false);
             }
 
             subscription.Pending = null;
         }
     }
 
-    /// <summary>The subscribe ack, in the current epoch; only a request that carried an id is answered on success.</summary>
-    private void SendAck(Connections.Session session, ReadOnlyMemory<byte> requestId, long offset, bool? recovered)
+    /// <summary>The subscribe ack, in the current epoch, when the request is to be answered on success.</summary>
+    private void SendAck(Connections.Session session, ReadOnlyMemory<byte> requestId, bool answer, long offset, bool? recovered)
     {
-        if (!requestId.IsEmpty)
+        if (answer)
             session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(offset, _epoch), recovered));
     }
 

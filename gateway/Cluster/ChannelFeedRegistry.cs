@@ -40,10 +40,10 @@ internal sealed partial class ChannelFeedRegistry(
     }
 
     /// <summary>
-    /// Subscribes a session: joins (or starts) the channel's feed, then answers the request through the feed so the
-    /// ack, any recovered history and live messages reach the session in order.
+    /// Joins (or starts) the channel's feed for a session. The subscription is pending: it receives nothing until
+    /// <see cref="ActivateAsync"/> answers it, so the session can record it before its ack can reach the client.
     /// </summary>
-    public async Task<ChannelSubscription> SubscribeAsync(Session session, string channel, RecoveryPosition? since, ReadOnlyMemory<byte> requestId)
+    public ChannelSubscription Join(Session session, string channel)
     {
         ChannelFeed feed;
         ChannelSubscription subscription;
@@ -63,11 +63,20 @@ internal sealed partial class ChannelFeedRegistry(
 
         if (started)
             _ = feed.StartAsync();
+        return subscription;
+    }
 
+    /// <summary>
+    /// Makes a joined subscription live once its feed is ready, answering the request through the feed so the ack,
+    /// any recovered history and live messages reach the session in order. On failure the subscription is released.
+    /// </summary>
+    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId, bool answer)
+    {
+        var feed = subscription.Feed;
         try
         {
             await feed.Ready;
-            await feed.ActivateAsync(subscription, since, requestId);
+            await feed.ActivateAsync(subscription, since, requestId, answer);
         }
         catch
         {
@@ -76,12 +85,14 @@ internal sealed partial class ChannelFeedRegistry(
         }
 
         feed.ScheduleReport();
-        return subscription;
     }
 
     /// <summary>Removes a subscription; the feed's stream subscription is dropped with its last subscriber.</summary>
     public void Release(ChannelSubscription subscription)
     {
+        if (!subscription.TryRelease())
+            return;
+
         var feed = subscription.Feed;
         var stop = false;
         lock (_lock)

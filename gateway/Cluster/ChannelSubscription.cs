@@ -22,4 +22,15 @@ internal sealed class ChannelSubscription(ChannelFeed feed, Session session)
     /// skipped. History can run ahead of the feed, so without it a recovered client would see those offsets twice.
     /// </summary>
     public long DeliveredUpTo { get; set; }
+
+    /// <summary>
+    /// Where a client that reconnects would resume this subscription: set when it goes live (the ack's seam), then
+    /// advanced by transports that hand out resume tokens as they write its messages. Null while pending.
+    /// </summary>
+    public RecoveryPosition? Position { get; set; }
+
+    private int _released;
+
+    /// <summary>True the first time only: a subscription is released once, whoever gets there first.</summary>
+    public bool TryRelease() => Interlocked.Exchange(ref _released, 1) == 0;
 }

@@ -43,6 +43,9 @@ public sealed class LimitsOptions
 
     public TimeSpan Heartbeat => TimeSpan.FromSeconds(HeartbeatSeconds);
 
+    /// <summary>How long a long-polling client may go without a poll before it counts as disconnected.</summary>
+    public TimeSpan PongTimeout => TimeSpan.FromSeconds(PongTimeoutSeconds);
+
     /// <summary>Silence after which a connection is dead.</summary>
     public TimeSpan IdleTimeout => TimeSpan.FromSeconds(HeartbeatSeconds + PongTimeoutSeconds);
 }

@@ -49,6 +49,9 @@ internal sealed class SendQueue
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    /// <summary>True once the queue is completed and everything queued has been taken.</summary>
+    public bool IsDrained => _completed && _channel.Reader.Count == 0;
+
     public EnqueueResult TryEnqueue(EncodedFrame frame)
     {
         if (_completed)

@@ -11,10 +11,84 @@ internal sealed partial class Session
 
     /// <summary>
     /// Handles one received transport message: a frame or a batch of frames, answered in order. Success is answered
-    /// only to frames that carry an <c>id</c> (a frame without one is fire-and-forget); errors are always answered. Frames of one
-    /// connection are handled one at a time, so a client's publishes to a channel get offsets in the order it sent them.
+    /// only to frames that carry an <c>id</c> (a frame without one is fire-and-forget); errors are always answered.
+    /// Frames of one connection are handled one at a time, whichever transport request carried them, so a client's
+    /// publishes to a channel get offsets in the order it sent them.
     /// </summary>
     public async ValueTask HandleAsync(ReadOnlyMemory<byte> utf8)
+    {
+        await _dispatch.WaitAsync();
+        try
+        {
+            await HandleCoreAsync(utf8);
+        }
+        finally
+        {
+            _dispatch.Release();
+        }
+    }
+
+    /// <summary>
+    /// Handles one frame as an invocation (SignalR): the answer (an <c>ack</c>, <c>pong</c> or <c>error</c>) is
+    /// returned instead of queued, and success is answered whether or not the frame carries an <c>id</c>.
+    /// </summary>
+    public async ValueTask<EncodedFrame> InvokeAsync(ReadOnlyMemory<byte> utf8)
+    {
+        var answer = new TaskCompletionSource<EncodedFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _dispatch.WaitAsync();
+        try
+        {
+            Volatile.Write(ref _answer, answer);
+            await HandleCoreAsync(utf8);
+        }
+        finally
+        {
+            Volatile.Write(ref _answer, null);
+            _dispatch.Release();
+        }
+
+        return answer.Task.IsCompleted
+            ? answer.Task.Result
+            : FrameWriter.Error(default, ErrorCode.Unavailable, "the connection is closing");
+    }
+
+    /// <summary>
+    /// Subscribes the channels a transport was asked for when the connection opened (SSE's <c>?subscribe=</c>) and
+    /// those a resume token names, each answered with an <c>ack</c> (or an <c>error</c> naming the channel). A
+    /// channel with a resume position recovers from it, exactly like <c>subscribe</c> with <c>since</c>.
+    /// </summary>
+    public async Task SubscribeOnOpenAsync(IReadOnlyList<string> channels, IReadOnlyDictionary<string, RecoveryPosition> resume)
+    {
+        await _dispatch.WaitAsync();
+        try
+        {
+            foreach (var channel in channels.Concat(resume.Keys.Where(c => !channels.Contains(c, StringComparer.Ordinal))).Distinct(StringComparer.Ordinal))
+            {
+                var frame = new ClientFrame { Type = ClientFrameType.Subscribe, TypeName = "subscribe", Channel = channel };
+                if (resume.TryGetValue(channel, out var position))
+                {
+                    frame.HasSince = true;
+                    frame.SinceOffset = position.Offset;
+                    frame.SinceEpoch = position.Epoch;
+                }
+
+                await DispatchAsync(frame, answer: true);
+            }
+        }
+        finally
+        {
+            _dispatch.Release();
+        }
+    }
+
+    /// <summary>Answers a received message the transport could not even hand over as a frame (e.g. a binary frame).</summary>
+    public void Reject(string message)
+    {
+        Touch();
+        BadFrame(default, message);
+    }
+
+    private async ValueTask HandleCoreAsync(ReadOnlyMemory<byte> utf8)
     {
         Touch();
         if (CloseReason is not null)
@@ -27,18 +101,12 @@ internal sealed partial class Session
             return;
         }
 
+        var answerAll = Volatile.Read(ref _answer) is not null;
         foreach (var frame in _parsed)
-            await DispatchAsync(frame);
+            await DispatchAsync(frame, answerAll || frame.HasId);
     }
 
-    /// <summary>Answers a received message the transport could not even hand over as a frame (e.g. a binary frame).</summary>
-    public void Reject(string message)
-    {
-        Touch();
-        BadFrame(default, message);
-    }
-
-    private async ValueTask DispatchAsync(ClientFrame frame)
+    private async ValueTask DispatchAsync(ClientFrame frame, bool answer)
     {
         if (frame.Error is { } error)
         {
@@ -56,16 +124,16 @@ internal sealed partial class Session
                 case ClientFrameType.Pong:
                     break;
                 case ClientFrameType.Subscribe:
-                    await SubscribeAsync(frame);
+                    await SubscribeAsync(frame, answer);
                     break;
                 case ClientFrameType.Unsubscribe:
-                    Unsubscribe(frame);
+                    Unsubscribe(frame, answer);
                     break;
                 case ClientFrameType.Publish:
-                    await PublishAsync(frame);
+                    await PublishAsync(frame, answer);
                     break;
                 case ClientFrameType.History:
-                    await HistoryAsync(frame);
+                    await HistoryAsync(frame, answer);
                     break;
                 default:
                     throw ProtocolException.BadRequest($"frame type '{frame.TypeName}' is not supported by this gateway yet");
@@ -85,39 +153,48 @@ internal sealed partial class Session
         }
     }
 
-    private async ValueTask SubscribeAsync(ClientFrame frame)
+    private async ValueTask SubscribeAsync(ClientFrame frame, bool answer)
     {
         if (frame.Pattern is not null || frame.Stream is not null)
             throw ProtocolException.BadRequest("pattern and stream subscriptions are not supported by this gateway yet");
         var channel = RequireChannel(frame.Channel);
 
+        ChannelSubscription subscription;
         lock (_subscriptions)
         {
             if (_subscriptions.ContainsKey(channel))
                 throw ProtocolException.BadRequest($"already subscribed to '{channel}'; unsubscribe first to resubscribe with 'since'");
             if (_subscriptions.Count >= _services.Limits.MaxSubscriptionsPerConnection)
                 throw new ProtocolException(ErrorCode.LimitExceeded, $"at most {_services.Limits.MaxSubscriptionsPerConnection} subscriptions per connection");
+
+            // The connection may have closed meanwhile; DisposeAsync has then already released what it held.
+            if (Volatile.Read(ref _disposed) != 0)
+                return;
+
+            // Recorded while still pending, before the ack can be written: a resume token written after the ack
+            // must already name this subscription.
+            subscription = _services.Feeds.Join(this, channel);
+            _subscriptions[channel] = subscription;
         }
 
         var since = frame.HasSince ? new RecoveryPosition(frame.SinceOffset, frame.SinceEpoch) : (RecoveryPosition?)null;
-        var subscription = await _services.Feeds.SubscribeAsync(this, channel, since, frame.Id);
-
-        var keep = false;
-        lock (_subscriptions)
+        try
         {
-            // The connection may have closed while the feed was starting; DisposeAsync has then already run.
-            if (Volatile.Read(ref _disposed) == 0)
-            {
-                _subscriptions[channel] = subscription;
-                keep = true;
-            }
+            await _services.Feeds.ActivateAsync(subscription, since, frame.Id, answer);
         }
+        catch
+        {
+            lock (_subscriptions)
+            {
+                if (_subscriptions.TryGetValue(channel, out var current) && ReferenceEquals(current, subscription))
+                    _subscriptions.Remove(channel);
+            }
 
-        if (!keep)
-            _services.Feeds.Release(subscription);
+            throw;
+        }
     }
 
-    private void Unsubscribe(ClientFrame frame)
+    private void Unsubscribe(ClientFrame frame, bool answer)
     {
         var channel = RequireChannel(frame.Channel);
         ChannelSubscription? subscription;
@@ -131,11 +208,11 @@ internal sealed partial class Session
             _services.Feeds.Release(subscription);
 
         // Unsubscribing from a channel one is not subscribed to is not an error: the end state is what was asked.
-        if (frame.HasId)
+        if (answer)
             Send(FrameWriter.ChannelAck(frame.Id, channel));
     }
 
-    private async ValueTask PublishAsync(ClientFrame frame)
+    private async ValueTask PublishAsync(ClientFrame frame, bool answer)
     {
         var channel = RequireChannel(frame.Channel);
         if (!frame.HasData)
@@ -143,16 +220,16 @@ internal sealed partial class Session
 
         var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority));
         _services.Metrics.Published();
-        if (frame.HasId)
+        if (answer)
             Send(FrameWriter.PublishAck(frame.Id, channel, position));
     }
 
-    private async ValueTask HistoryAsync(ClientFrame frame)
+    private async ValueTask HistoryAsync(ClientFrame frame, bool answer)
     {
         var channel = RequireChannel(frame.Channel);
         var query = new HistoryQuery(frame.HasSince ? frame.SinceOffset : 0, frame.SinceEpoch, frame.Limit ?? DefaultHistoryLimit);
         var page = await _services.Cluster.ReadHistoryAsync(channel, query);
-        if (frame.HasId)
+        if (answer)
             Send(FrameWriter.HistoryAck(frame.Id, channel, page));
     }
 

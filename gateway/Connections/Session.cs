@@ -5,8 +5,9 @@ namespace OrleansRealtime.Gateway.Connections;
 
 /// <summary>
 /// One client connection, whatever its transport: its identity, its bounded send queue, its subscriptions and the
-/// dispatch of its frames. Transports only move bytes: they feed received frames to <see cref="HandleAsync"/>, drain
-/// <see cref="Outbound"/> in one writer loop, and call <see cref="DisposeAsync"/> when the connection is gone.
+/// dispatch of its frames. Transports only move bytes: they feed received frames to <see cref="HandleAsync"/> (or
+/// <see cref="InvokeAsync"/>), drain <see cref="Outbound"/> in one writer loop, and call <see cref="DisposeAsync"/>
+/// when the connection is gone.
 /// </summary>
 internal sealed partial class Session : IAsyncDisposable
 {
@@ -14,16 +15,21 @@ internal sealed partial class Session : IAsyncDisposable
     private readonly Dictionary<string, ChannelSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly List<ClientFrame> _parsed = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _dispatch = new(1, 1);
+    private readonly Liveness _liveness;
     private CloseReason? _closeReason;
+    private TaskCompletionSource<EncodedFrame>? _answer;
     private long _lastReceived;
     private long _lastPing;
+    private int _polls;
     private int _disposed;
 
-    public Session(string connectionId, string userId, string transport, SessionServices services)
+    public Session(string connectionId, string userId, TransportKind transport, SessionServices services)
     {
         ConnectionId = connectionId;
         UserId = userId;
-        Transport = transport;
+        Transport = transport.Name;
+        _liveness = transport.Liveness;
         _services = services;
         Outbound = new SendQueue(services.Limits.SendQueueFrames, services.Limits.SendQueueBytes);
         _lastReceived = _lastPing = services.Time.GetTimestamp();
@@ -44,8 +50,11 @@ internal sealed partial class Session : IAsyncDisposable
     public Task Closed => _closed.Task;
 
     /// <summary>Sends the <c>welcome</c> frame; the transport calls this once, before anything else is queued.</summary>
-    public void Welcome() =>
-        Send(FrameWriter.Welcome(ConnectionId, UserId, _services.Gateway.GatewayId, _services.Limits.HeartbeatSeconds, Transport));
+    public void Welcome() => Send(WelcomeFrame());
+
+    /// <summary>The <c>welcome</c> frame, for transports that answer it outside the frame stream (long polling).</summary>
+    public EncodedFrame WelcomeFrame() =>
+        FrameWriter.Welcome(ConnectionId, UserId, _services.Gateway.GatewayId, _services.Limits.HeartbeatSeconds, Transport);
 
     /// <summary>
     /// Queues a frame for the client. A full queue makes the client a slow consumer: the connection is closed, and the
@@ -53,6 +62,14 @@ internal sealed partial class Session : IAsyncDisposable
     /// </summary>
     public bool Send(EncodedFrame frame)
     {
+        // While an invocation runs (SignalR), its answer is its return value: answers are only ever produced while
+        // their own frame is dispatched, and dispatches are one at a time, so the answer is this invocation's.
+        if (frame.Type is ServerFrameType.Ack or ServerFrameType.Error or ServerFrameType.Pong && Volatile.Read(ref _answer) is { } answer)
+        {
+            answer.TrySetResult(frame);
+            return true;
+        }
+
         switch (Outbound.TryEnqueue(frame))
         {
             case EnqueueResult.Enqueued:
@@ -88,19 +105,29 @@ internal sealed partial class Session : IAsyncDisposable
         _closed.TrySetResult();
     }
 
-    /// <summary>Called by the heartbeat service: pings when due and closes a connection that went silent.</summary>
+    /// <summary>
+    /// Called by the heartbeat service: pings when due and closes a connection that went silent, by the rule of its
+    /// transport's <see cref="Liveness"/>.
+    /// </summary>
     public void Heartbeat(long now)
     {
         if (CloseReason is not null)
             return;
 
-        if (_services.Time.GetElapsedTime(Volatile.Read(ref _lastReceived), now) >= _services.Limits.IdleTimeout)
+        var silence = _services.Time.GetElapsedTime(Volatile.Read(ref _lastReceived), now);
+        var dead = _liveness switch
+        {
+            Liveness.ClientAnswersPings => silence >= _services.Limits.IdleTimeout,
+            Liveness.Polls => Volatile.Read(ref _polls) == 0 && silence >= _services.Limits.PongTimeout,
+            _ => false,
+        };
+        if (dead)
         {
             Close(Protocol.CloseReason.IdleTimeout);
             return;
         }
 
-        if (_services.Time.GetElapsedTime(_lastPing, now) >= _services.Limits.Heartbeat)
+        if (_liveness is Liveness.ClientAnswersPings or Liveness.ServerPingsOnly && _services.Time.GetElapsedTime(_lastPing, now) >= _services.Limits.Heartbeat)
         {
             _lastPing = now;
             Send(EncodedFrame.Ping);
@@ -109,6 +136,20 @@ internal sealed partial class Session : IAsyncDisposable
 
     /// <summary>Records client activity without a frame (e.g. a long-poll request); any received frame does this too.</summary>
     public void Touch() => Volatile.Write(ref _lastReceived, _services.Time.GetTimestamp());
+
+    /// <summary>A long-poll request starts waiting: the connection is alive for as long as one is held.</summary>
+    public void PollStarted()
+    {
+        Interlocked.Increment(ref _polls);
+        Touch();
+    }
+
+    /// <summary>A long-poll request ended; the pong time-out runs from now until the next one.</summary>
+    public void PollEnded()
+    {
+        Touch();
+        Interlocked.Decrement(ref _polls);
+    }
 
     public ValueTask DisposeAsync()
     {

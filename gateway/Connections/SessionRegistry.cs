@@ -21,7 +21,7 @@ internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMe
     public ICollection<Session> All => _sessions.Values;
 
     /// <summary>Creates and registers a session, or throws <c>limit_exceeded</c> when the gateway is full.</summary>
-    public Session Open(string userId, string transport, SessionServices services)
+    public Session Open(string userId, TransportKind transport, SessionServices services)
     {
         if (Interlocked.Increment(ref _count) > _maxConnections)
         {
@@ -31,9 +31,12 @@ internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMe
 
         var session = new Session(NewConnectionId(), userId, transport, services);
         _sessions[session.ConnectionId] = session;
-        metrics.ConnectionOpened(transport);
+        metrics.ConnectionOpened(transport.Name);
         return session;
     }
+
+    /// <summary>The live session with this id, if this gateway holds it.</summary>
+    public Session? Find(string connectionId) => _sessions.GetValueOrDefault(connectionId);
 
     public void Remove(Session session)
     {

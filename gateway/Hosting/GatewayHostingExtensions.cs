@@ -1,10 +1,16 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Admin;
 using OrleansRealtime.Gateway.Cluster;
 using OrleansRealtime.Gateway.Connections;
 using OrleansRealtime.Gateway.Diagnostics;
+using OrleansRealtime.Gateway.Hubs;
 using OrleansRealtime.Gateway.Security;
+using OrleansRealtime.Gateway.Transports;
+using OrleansRealtime.Gateway.Transports.LongPolling;
+using OrleansRealtime.Gateway.Transports.Sse;
 using OrleansRealtime.Gateway.Transports.WebSockets;
 using OrleansRealtime.Hosting;
 using StackExchange.Redis;
@@ -33,6 +39,7 @@ public static class GatewayHostingExtensions
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<TransportOptions>().Bind(configuration.GetSection(TransportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -43,6 +50,16 @@ public static class GatewayHostingExtensions
         services.AddSingleton<SessionServices>();
         services.AddSingleton<ClientIdentityResolver>();
         services.AddSingleton<WebSocketTransport>();
+        services.AddSingleton<SseTransport>();
+        services.AddSingleton<PollingTransport>();
+        services.AddSingleton<HubConnections>();
+        services.AddSignalR().AddJsonProtocol();
+        services.AddOptions<HubOptions>().Configure<IOptions<LimitsOptions>>((hub, limits) =>
+        {
+            // A hub message is the frame's object plus SignalR's envelope.
+            hub.MaximumReceiveMessageSize = limits.Value.MaxFrameBytes + 1024;
+            hub.EnableDetailedErrors = false;
+        });
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<FeedMaintenanceService>();
         services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionObserver>();
@@ -65,9 +82,18 @@ public static class GatewayHostingExtensions
         app.UseWebSockets();
 
         app.Map("/ws", (HttpContext context, WebSocketTransport transport) => transport.HandleAsync(context));
+        app.MapGet("/sse", (HttpContext context, SseTransport transport) => transport.HandleAsync(context));
+        app.MapGet("/events", (HttpContext context, SseTransport transport) => transport.HandleAsync(context));
+        app.MapPost("/poll", (HttpContext context, PollingTransport transport) => transport.OpenAsync(context));
+        app.MapGet("/poll/{connectionId}", (HttpContext context, string connectionId, PollingTransport transport) => transport.PollAsync(context, connectionId));
+        var posts = app.MapGroup(string.Empty).AddEndpointFilter<ProtocolExceptionFilter>();
+        posts.MapPost("/sse/{connectionId}", (HttpContext context, string connectionId, SessionServices services) => FramePosts.PostAsync(context, connectionId, TransportKind.Sse, services));
+        posts.MapPost("/events/{connectionId}", (HttpContext context, string connectionId, SessionServices services) => FramePosts.PostAsync(context, connectionId, TransportKind.Sse, services));
+        posts.MapPost("/poll/{connectionId}", (HttpContext context, string connectionId, SessionServices services) => FramePosts.PostAsync(context, connectionId, TransportKind.Polling, services));
+        app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints();
+        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints().MapConnectionEndpoints();
         return app;
     }
 }

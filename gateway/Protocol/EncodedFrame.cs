@@ -21,5 +21,7 @@ internal sealed class EncodedFrame(ServerFrameType type, ReadOnlyMemory<byte> ut
 
     public long Offset { get; init; }
 
+    public string? Epoch { get; init; }
+
     public override string ToString() => System.Text.Encoding.UTF8.GetString(Utf8.Span);
 }

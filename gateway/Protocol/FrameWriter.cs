@@ -29,7 +29,7 @@ internal static class FrameWriter
     {
         var writer = Rent();
         WriteMessage(writer, message, withType: true);
-        return new EncodedFrame(ServerFrameType.Message, Return(writer), message.Priority) { Channel = message.Channel, Offset = message.Offset };
+        return new EncodedFrame(ServerFrameType.Message, Return(writer), message.Priority) { Channel = message.Channel, Offset = message.Offset, Epoch = message.Epoch };
     }
 
     public static EncodedFrame Welcome(string connectionId, string userId, string gatewayId, int heartbeatSeconds, string transport)

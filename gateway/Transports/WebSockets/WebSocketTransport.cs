@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Admin;
 using OrleansRealtime.Gateway.Connections;
 using OrleansRealtime.Gateway.Protocol;
@@ -12,10 +13,12 @@ namespace OrleansRealtime.Gateway.Transports.WebSockets;
 /// writer loop drains the session's queue (as single frames, or as JSON arrays with <c>?batch=true</c>) and ends the
 /// connection with the session's close reason as the WebSocket close status.
 /// </summary>
-internal sealed partial class WebSocketTransport(SessionServices services, ClientIdentityResolver identity, ILogger<WebSocketTransport> logger)
+internal sealed partial class WebSocketTransport(
+    SessionServices services,
+    ClientIdentityResolver identity,
+    IOptions<TransportOptions> options,
+    ILogger<WebSocketTransport> logger)
 {
-    public const string Name = "websocket";
-
     /// <summary>How long a client gets to answer our close frame before the socket is aborted.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
@@ -34,7 +37,7 @@ internal sealed partial class WebSocketTransport(SessionServices services, Clien
         Session session;
         try
         {
-            session = services.Sessions.Open(identity.Resolve(context), Name, services);
+            session = services.Sessions.Open(identity.Resolve(context), TransportKind.WebSocket, services);
         }
         catch (ProtocolException ex)
         {
@@ -44,7 +47,11 @@ internal sealed partial class WebSocketTransport(SessionServices services, Clien
 
         try
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            // permessage-deflate is used only when enabled here and offered by the client.
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                DangerousEnableCompression = options.Value.WebSocketCompression,
+            });
             using var readCancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             var batch = context.Request.Query["batch"] is var b && (b == "true" || b == "1");
 

@@ -1,0 +1,41 @@
+using OrleansRealtime.Gateway.Connections;
+using OrleansRealtime.Gateway.Protocol;
+
+namespace OrleansRealtime.Gateway.Admin;
+
+/// <summary>REST routes over this gateway's connections: inspect one, close one.</summary>
+internal static class ConnectionEndpoints
+{
+    public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder api)
+    {
+        var connections = api.MapGroup("/connections");
+        connections.MapGet("/{connectionId}", Get);
+        connections.MapDelete("/{connectionId}", Close);
+        return api;
+    }
+
+    private static IResult Get(string connectionId, SessionRegistry sessions, SessionServices services)
+    {
+        var session = Find(sessions, connectionId);
+        return Results.Json(
+            new ConnectionResponse(
+                session.ConnectionId,
+                session.UserId,
+                session.Transport,
+                services.Gateway.GatewayId,
+                session.Channels(),
+                session.Outbound.Count,
+                session.Outbound.Bytes),
+            AdminJsonContext.Default.ConnectionResponse);
+    }
+
+    /// <summary>Closes the connection: its client gets a <c>close</c> frame with <c>closed_by_admin</c>, then the transport ends.</summary>
+    private static IResult Close(string connectionId, SessionRegistry sessions)
+    {
+        Find(sessions, connectionId).Close(CloseReason.ClosedByAdmin);
+        return Results.NoContent();
+    }
+
+    private static Session Find(SessionRegistry sessions, string connectionId) =>
+        sessions.Find(connectionId) ?? throw new ProtocolException(ErrorCode.NotFound, "no open connection with this id on this gateway");
+}
