@@ -87,6 +87,8 @@ describe('long-polling transport with fetch', () => {
     await gateway.publishMany(channel, 3);
     const next = await client.pollUntil(first.cursor, 3, isMessageOf(channel), 'the three newer messages');
     assertConsecutive(next.frames.filter(isMessageOf(channel)), channel, 6, 3);
+    // pollUntil does not send back its last cursor: this poll confirms offsets 6..8.
+    assert.deepEqual((await client.poll(next.cursor, 1)).frames, []);
 
     // The old cursor cannot bring back what a newer cursor confirmed.
     const stale = await gateway.request('GET', `/poll/${client.connectionId}?cursor=${c0}&timeout=1`);
