@@ -32,9 +32,14 @@ describe('browser transports (Chromium)', () => {
     gateway = await startGateway();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      // A page fulfilled by request interception has no address, so Chromium counts it as public and its Local
-      // Network Access checks would block its requests to 127.0.0.1 (ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS).
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-features=LocalNetworkAccessChecks'],
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu',
+        // No calls home on a machine without outside network: each would be refused or time out.
+        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+        // A page fulfilled by request interception has no address, so Chromium counts it as public and its Local
+        // Network Access checks would block its requests to 127.0.0.1 (ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS).
+        '--disable-features=LocalNetworkAccessChecks',
+      ],
     });
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
