@@ -180,11 +180,9 @@ export class PollClient {
   }
 
   async poll(cursor, timeoutSeconds = 5, connectionId = this.connectionId) {
-    const answer = await withTimeout(
-      this.gateway.request('GET', `/poll/${encodeURIComponent(connectionId)}?cursor=${cursor}&timeout=${timeoutSeconds}`),
-      `GET /poll (cursor ${cursor}, timeout ${timeoutSeconds} s) to answer`,
-      timeoutSeconds * 1000 + WAIT_MS,
-    );
+    const answer = await this.gateway.request('GET', `/poll/${encodeURIComponent(connectionId)}?cursor=${cursor}&timeout=${timeoutSeconds}`, {
+      ms: timeoutSeconds * 1000 + WAIT_MS,
+    });
     if (answer.status !== 200) throw new Error(`GET /poll/${connectionId}?cursor=${cursor} answered ${answer.status}: ${answer.text}`);
     return answer.json;
   }

@@ -277,16 +277,22 @@ export class GatewayProcess {
 
   // ---- REST ----
 
-  async request(method, pathAndQuery, { body, headers = {}, expectStatus } = {}) {
-    const response = await withTimeout(
-      fetch(this.baseUrl + pathAndQuery, {
+  async request(method, pathAndQuery, { body, headers = {}, expectStatus, ms = WAIT_MS } = {}) {
+    let response;
+    let text;
+    try {
+      const signal = AbortSignal.timeout(ms);
+      response = await fetch(this.baseUrl + pathAndQuery, {
         method,
         headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      }),
-      `${method} ${pathAndQuery}`,
-    );
-    const text = await response.text();
+        signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      if (error.name === 'TimeoutError') throw new Error(`timed out after ${ms} ms waiting for the answer to ${method} ${pathAndQuery}`);
+      throw error;
+    }
     let json;
     try {
       json = text.length ? JSON.parse(text) : undefined;
@@ -326,6 +332,8 @@ export class GatewayProcess {
 /** Asserts an RFC 7807 problem answer with the given wire error `code`. */
 export function assertProblem(answer, code, what) {
   assert.ok(answer.status >= 400 && answer.status < 500, `${what}: expected a 4xx status, got ${answer.status}: ${answer.text}`);
+  assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/, `${what}: an RFC 7807 problem content type`);
   assert.ok(answer.json, `${what}: expected a JSON problem body, got: ${answer.text}`);
   assert.equal(answer.json.code, code, `${what}: problem code (body: ${answer.text})`);
+  assert.equal(answer.json.status, answer.status, `${what}: the problem's status is the HTTP status`);
 }

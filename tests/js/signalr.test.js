@@ -98,7 +98,7 @@ for (const [name, transport] of Object.entries(SIGNALR_TRANSPORTS)) {
       assert.equal(missing.code, 'bad_request');
 
       const pong = await client.invoke('Ping', {});
-      assert.notEqual(pong?.type, 'error', JSON.stringify(pong));
+      assert.ok(pong?.type === 'pong' || pong?.type === 'ack', `Ping answers pong: ${JSON.stringify(pong)}`);
 
       const ok = await client.invoke('Subscribe', { channel: uniqueChannel() });
       assert.equal(ok.type, 'ack', 'the connection is still usable');

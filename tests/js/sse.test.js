@@ -125,6 +125,17 @@ describe('SSE transport with the eventsource package', () => {
 
     assertConsecutive(await client.inbox.messages(fromUrl, 4), fromUrl, 4, 4);
     assertConsecutive(await client.inbox.messages(fromPost, 4), fromPost, 4, 4);
+    for (const channel of [fromUrl, fromPost]) {
+      const ack = await client.inbox.next((f) => f.type === 'ack' && f.channel === channel, `the resumed ack of '${channel}'`);
+      assert.equal(ack.recovered, true, `resumed from the token: ${JSON.stringify(ack)}`);
+    }
+
+    // The reconnection is a new connection: welcomed again, reachable by POST under its new id; the old id is gone.
+    const rewelcome = await client.inbox.frame('welcome');
+    assert.notEqual(rewelcome.connectionId, client.connectionId);
+    assert.equal((await client.post({ id: 'after', type: 'ping' }, rewelcome.connectionId)).status, 202);
+    await client.inbox.frame('pong', 'after');
+    assert.equal((await client.post({ type: 'ping' }, client.connectionId)).status, 404, 'the dropped connection id is gone');
 
     // Live again after the missed ones; a sentinel on each channel proves nothing was delivered twice.
     await gateway.publish(fromUrl, { sentinel: true });
