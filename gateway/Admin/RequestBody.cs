@@ -12,7 +12,7 @@ internal static class RequestBody
         if (request.ContentLength > maxBytes)
             throw TooLarge(maxBytes);
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes + 1L));
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 4096, 1, maxBytes + 1L));
         while (true)
         {
             var memory = buffer.GetMemory(Math.Min(8192, maxBytes + 1 - buffer.WrittenCount));
