@@ -307,7 +307,9 @@ export class GatewayProcess {
 
   /** Publishes `data` through REST; returns `{offset, epoch}`. */
   async publish(channel, data) {
-    const { json } = await this.request('POST', `/api/channels/${encodeURIComponent(channel)}/messages`, { body: data, expectStatus: 200 });
+    // Stringified here: request() sends a string body as it is, and the data may itself be a string.
+    const body = JSON.stringify(data);
+    const { json } = await this.request('POST', `/api/channels/${encodeURIComponent(channel)}/messages`, { body, expectStatus: 200 });
     return json;
   }
 

@@ -122,11 +122,24 @@ describe('long-polling transport with fetch', () => {
     assert.deepEqual(answer.frames.filter(isMessageOf(channel)).map((m) => m.offset), [1]);
   });
 
+  it('ends a connection closed by an administrator with a close frame, then 404', async () => {
+    const client = await PollClient.open(gateway);
+    const { cursor } = await client.poll(0, 1);
+    await gateway.dropConnection(client.connectionId);
+    const { frames, cursor: last } = await client.pollUntil(cursor, 1, (f) => f.type === 'close', 'the close frame');
+    assert.equal(frames.at(-1).type, 'close', 'close is the last frame');
+    assert.equal(frames.at(-1).code, 'closed_by_admin');
+    const after = await gateway.request('GET', `/poll/${client.connectionId}?cursor=${last}&timeout=1`);
+    assert.equal(after.status, 404, `a poll after the close frame was confirmed: ${after.status} ${after.text}`);
+  });
+
   it('rejects bad cursors, unknown connections and malformed frames', async () => {
     const client = await PollClient.open(gateway);
     const id = client.connectionId;
     assertProblem(await gateway.request('GET', `/poll/${id}?cursor=abc&timeout=1`), 'bad_request', 'cursor=abc');
     assertProblem(await gateway.request('GET', `/poll/${id}?cursor=-1&timeout=1`), 'bad_request', 'cursor=-1');
+    assertProblem(await gateway.request('GET', `/poll/${id}?cursor=99&timeout=1`), 'bad_request', 'a cursor ahead of what was sent');
+    assertProblem(await gateway.request('GET', `/poll/${id}?cursor=0&timeout=26`), 'bad_request', 'timeout=26 (at most 25)');
 
     const unknownGet = await gateway.request('GET', '/poll/c-no-such-connection-0123456789abcdef?cursor=0&timeout=1');
     assert.equal(unknownGet.status, 404, unknownGet.text);

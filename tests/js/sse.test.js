@@ -41,6 +41,17 @@ describe('SSE transport with the eventsource package', () => {
     assert.equal(typeof ackB.epoch, 'string');
   });
 
+  it('answers an invalid name in ?subscribe= with an error event and still subscribes the others', async () => {
+    const good = uniqueChannel('sse.good');
+    const client = await connect(`subscribe=${good},a%20b`);
+    const ack = await client.inbox.next((f) => f.type === 'ack' && f.channel === good, `the ack of '${good}'`);
+    assert.equal(ack.offset, 0);
+    const error = await client.inbox.frame('error');
+    assert.equal(error.code, 'bad_request');
+    await gateway.publish(good, 'still served');
+    assert.equal((await client.inbox.messages(good, 1))[0].data, 'still served');
+  });
+
   it('serves the /events alias', async () => {
     const client = await connect('', '/events');
     assert.equal(client.welcome.transport, 'sse');

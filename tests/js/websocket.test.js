@@ -154,6 +154,16 @@ describe('WebSocket transport with the ws package', () => {
     assert.equal(ok.type, 'ack', 'the connection stays usable after bad frames');
   });
 
+  it('is closed with 4010 closed_by_admin by the admin API', async () => {
+    const client = await connect();
+    await gateway.dropConnection(client.welcome.connectionId);
+    const { code, reason } = await withTimeout(client.closed, 'the connection to close after DELETE /api/connections/{id}');
+    assert.equal(code, 4010);
+    assert.equal(reason, 'closed_by_admin');
+    const again = await gateway.request('DELETE', `/api/connections/${client.welcome.connectionId}`);
+    assert.equal(again.status, 404, 'a closed connection is gone');
+  });
+
   it('closes with 1009 on a frame over the 64 KiB default limit', async () => {
     const client = await connect();
     client.send({ type: 'publish', channel: uniqueChannel(), data: 'x'.repeat(70 * 1024) });
