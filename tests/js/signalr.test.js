@@ -79,11 +79,16 @@ for (const [name, transport] of Object.entries(SIGNALR_TRANSPORTS)) {
       assert.equal(page.more, true);
       assert.ok(page.messages.every((m) => m.type === 'message' && m.channel === channel));
 
+      // Live publishing goes on while the subscription recovers: no gap and no duplicate at the seam.
+      const live = gateway.publishMany(channel, 20, 'live');
       const recovered = await client.invoke('Subscribe', { channel, since: { offset: 9, epoch } });
       assert.equal(recovered.type, 'ack', JSON.stringify(recovered));
       assert.equal(recovered.recovered, true);
-      await gateway.publish(channel, { live: true });
-      assertConsecutive(await client.inbox.messages(channel, 4), channel, 10, 4);
+      await live;
+      assertConsecutive(await client.inbox.messages(channel, 23), channel, 10, 23);
+      await gateway.publish(channel, { sentinel: true });
+      assert.equal((await client.inbox.messages(channel, 1))[0].offset, 33);
+      assertNoOtherMessages(client.inbox, channel);
     });
 
     it('answers invalid arguments with a bad_request error result and stays usable', async () => {

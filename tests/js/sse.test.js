@@ -130,12 +130,15 @@ describe('SSE transport with the eventsource package', () => {
     assert.ok(reconnect.lastEventId, 'the reconnection carries Last-Event-ID');
     assert.equal(new URL(reconnect.url).search, new URL(client.url).search, 'the reconnection repeats the original URL');
 
-    await gateway.publishMany(fromUrl, 4);
+    await gateway.publishMany(fromUrl, 150);
     await gateway.publishMany(fromPost, 4);
+    // Live publishing goes on while the client reconnects, so the replay/live seam is exercised too.
+    const live = gateway.publishMany(fromPost, 30, 'live');
     release();
+    await live;
 
-    assertConsecutive(await client.inbox.messages(fromUrl, 4), fromUrl, 4, 4);
-    assertConsecutive(await client.inbox.messages(fromPost, 4), fromPost, 4, 4);
+    assertConsecutive(await client.inbox.messages(fromUrl, 150), fromUrl, 4, 150);
+    assertConsecutive(await client.inbox.messages(fromPost, 34), fromPost, 4, 34);
     for (const channel of [fromUrl, fromPost]) {
       const ack = await client.inbox.next((f) => f.type === 'ack' && f.channel === channel, `the resumed ack of '${channel}'`);
       assert.equal(ack.recovered, true, `resumed from the token: ${JSON.stringify(ack)}`);
@@ -151,8 +154,8 @@ describe('SSE transport with the eventsource package', () => {
     // Live again after the missed ones; a sentinel on each channel proves nothing was delivered twice.
     await gateway.publish(fromUrl, { sentinel: true });
     await gateway.publish(fromPost, { sentinel: true });
-    assert.equal((await client.inbox.messages(fromUrl, 1))[0].offset, 8);
-    assert.equal((await client.inbox.messages(fromPost, 1))[0].offset, 8);
+    assert.equal((await client.inbox.messages(fromUrl, 1))[0].offset, 154);
+    assert.equal((await client.inbox.messages(fromPost, 1))[0].offset, 38);
     assertNoOtherMessages(client.inbox, fromUrl);
     assertNoOtherMessages(client.inbox, fromPost);
     assert.notEqual(resumeFrom, client.lastEventId, 'the resume token moved on');

@@ -199,3 +199,35 @@ describe('WebSocket heartbeats', () => {
     await live.inbox.frame('pong', 'alive');
   });
 });
+
+describe('WebSocket recovery beyond the history', () => {
+  let gateway;
+  const clients = [];
+
+  before(async () => {
+    gateway = await startGateway({ env: { Realtime__History__Size: '10' } });
+  });
+
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await gateway?.stop();
+  });
+
+  it('answers recovered:false and replays nothing when the history no longer holds the position', async () => {
+    const channel = uniqueChannel('ws.lost');
+    const { epoch } = await gateway.publishMany(channel, 25);
+    const client = await WsClient.connect(gateway);
+    clients.push(client);
+
+    const ack = await client.subscribe(channel, { offset: 5, epoch });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
+    assert.equal(ack.recovered, false, `offsets 6..15 are gone from a 10-message history: ${JSON.stringify(ack)}`);
+    assert.equal(ack.offset, 25);
+    await gateway.publish(channel, { live: true });
+    const [message] = await client.inbox.messages(channel, 1);
+    assert.equal(message.offset, 26, 'the client must resync: nothing is replayed after recovered:false');
+
+    const history = await client.request({ type: 'history', channel, since: { offset: 0, epoch } });
+    assert.deepEqual(history.messages.map((m) => m.offset), Array.from({ length: 10 }, (_, i) => 17 + i), 'the history keeps the last 10');
+  });
+});
