@@ -65,15 +65,18 @@ describe('browser transports (Chromium)', () => {
   /** The page-side state of client `name`. */
   const state = (name) => page.evaluate((n) => window.rt.clients[n], name);
 
-  /** Waits until `predicate(state)` holds in the page; the failure says what was awaited and shows the state. */
-  async function waitFor(name, predicate, what, ms = WAIT_MS) {
+  /**
+   * Waits until `predicate(state, arg)` holds in the page (the predicate runs there: it sees only its arguments);
+   * the failure says what was awaited and shows the client's state.
+   */
+  async function waitFor(name, predicate, what, arg = null, ms = WAIT_MS) {
     try {
       await page.waitForFunction(
-        ([n, source]) => {
+        ([n, source, a]) => {
           const s = window.rt.clients[n];
-          return s && new Function('s', `return (${source})(s);`)(s);
+          return s && new Function('s', 'arg', `return (${source})(s, arg);`)(s, a);
         },
-        [name, predicate.toString()],
+        [name, predicate.toString(), arg],
         { timeout: ms, polling: 50 },
       );
     } catch (error) {
@@ -95,7 +98,7 @@ describe('browser transports (Chromium)', () => {
   async function dropAndResume(name, channel, { hold, release, disconnected }) {
     await waitFor(name, (s) => s.acks.some((a) => a.channel === s.channel), 'the subscribe ack');
     await gateway.publishMany(channel, BEFORE_DROP);
-    await waitFor(name, (s) => s.offsets.length >= 20, `${BEFORE_DROP} messages`);
+    await waitFor(name, (s, n) => s.offsets.length >= n, `${BEFORE_DROP} messages`, BEFORE_DROP);
     assert.deepEqual((await state(name)).offsets, range(1, BEFORE_DROP), 'messages in order before the drop');
 
     const before = await state(name);
@@ -109,9 +112,9 @@ describe('browser transports (Chromium)', () => {
     await release();
 
     const total = BEFORE_DROP + WHILE_DOWN;
-    await waitFor(name, (s) => s.offsets.length >= 35, `the ${WHILE_DOWN} messages published while it was disconnected`);
+    await waitFor(name, (s, n) => s.offsets.length >= n, `the ${WHILE_DOWN} messages published while it was disconnected`, total);
     await gateway.publish(channel, { sentinel: true });
-    await waitFor(name, (s) => s.offsets.includes(36), 'the live message published after resuming');
+    await waitFor(name, (s, offset) => s.offsets.includes(offset), 'the live message published after resuming', total + 1);
     const after = await state(name);
     assert.deepEqual(after.offsets, range(1, total + 1), 'every message exactly once, in order, across the drop');
     return after;
