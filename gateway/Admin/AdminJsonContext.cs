@@ -13,4 +13,11 @@ internal sealed record ChannelResponse(string Channel, string Epoch, long Offset
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PublishResponse))]
 [JsonSerializable(typeof(ChannelResponse))]
+[JsonSerializable(typeof(StreamResponse))]
+[JsonSerializable(typeof(StreamListResponse))]
+[JsonSerializable(typeof(AppendResponse))]
+[JsonSerializable(typeof(StreamEventsResponse))]
+[JsonSerializable(typeof(GroupReadResponse))]
+[JsonSerializable(typeof(AckResponse))]
+[JsonSerializable(typeof(GroupResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

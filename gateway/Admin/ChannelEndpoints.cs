@@ -65,7 +65,7 @@ internal static class ChannelEndpoints
             throw ProtocolException.BadRequest($"invalid channel name '{channel}'");
     }
 
-    private static long ParseQueryNumber(HttpRequest request, string name, long fallback)
+    internal static long ParseQueryNumber(HttpRequest request, string name, long fallback)
     {
         var raw = request.Query[name].ToString();
         if (raw.Length == 0)
@@ -76,7 +76,7 @@ internal static class ChannelEndpoints
     }
 
     /// <summary>Reads a body of at most <paramref name="maxBytes"/> that must be exactly one JSON value.</summary>
-    private static async Task<byte[]> ReadJsonBodyAsync(HttpRequest request, int maxBytes)
+    internal static async Task<byte[]> ReadJsonBodyAsync(HttpRequest request, int maxBytes)
     {
         if (request.ContentLength > maxBytes)
             throw new ProtocolException(ErrorCode.TooLarge, $"body exceeds {maxBytes} bytes");

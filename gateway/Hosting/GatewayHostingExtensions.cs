@@ -7,6 +7,7 @@ using OrleansRealtime.Gateway.Diagnostics;
 using OrleansRealtime.Gateway.Security;
 using OrleansRealtime.Gateway.Transports.WebSockets;
 using OrleansRealtime.Hosting;
+using OrleansRealtime.Streams;
 using StackExchange.Redis;
 
 namespace OrleansRealtime.Gateway.Hosting;
@@ -34,6 +35,7 @@ public static class GatewayHostingExtensions
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RealtimeMetrics>();
@@ -67,7 +69,7 @@ public static class GatewayHostingExtensions
         app.Map("/ws", (HttpContext context, WebSocketTransport transport) => transport.HandleAsync(context));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints();
+        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints().MapStreamEndpoints();
         return app;
     }
 }
