@@ -51,7 +51,7 @@ public sealed class StreamRestTests(StreamRestTests.Fixture fixture) : IClassFix
         stream.GetProperty("lastOffset").GetInt64().Should().Be(0);
         again.StatusCode.Should().Be(HttpStatusCode.OK);
         (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString().Should().Be("metrics");
-        await ShouldBeProblemAsync(other, HttpStatusCode.Conflict, "bad_request");
+        await other.ShouldBeProblemAsync(HttpStatusCode.Conflict, "bad_request");
     }
 
     [Fact]
@@ -153,8 +153,8 @@ public sealed class StreamRestTests(StreamRestTests.Fixture fixture) : IClassFix
         using var read = await Http.GetAsync($"/api/streams/{id}/events");
 
         deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
-        await ShouldBeProblemAsync(again, HttpStatusCode.NotFound, "not_found");
-        await ShouldBeProblemAsync(read, HttpStatusCode.NotFound, "not_found");
+        await again.ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await read.ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -281,24 +281,9 @@ public sealed class StreamRestTests(StreamRestTests.Fixture fixture) : IClassFix
     [MemberData(nameof(BadRequests))]
     public async Task BadRequestsAreAnsweredWithProblemDetailsCarryingTheCode(string method, string path, string? body, HttpStatusCode status, string code)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null)
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await Http.SendJsonAsync(method, path, body);
 
-        using var response = await Http.SendAsync(request);
-
-        await ShouldBeProblemAsync(response, status, code);
-    }
-
-    private static async Task ShouldBeProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(status, text);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
-        var problem = JsonSerializer.Deserialize<JsonElement>(text);
-        problem.GetProperty("code").GetString().Should().Be(code);
-        problem.GetProperty("status").GetInt32().Should().Be((int)status);
-        problem.GetProperty("detail").GetString().Should().NotBeNullOrEmpty();
+        await response.ShouldBeProblemAsync(status, code);
     }
 
     private async Task<string> CreateAsync(string? id = null, string type = "event")

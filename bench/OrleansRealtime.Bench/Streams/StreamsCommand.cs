@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using OrleansRealtime.Bench.Fanout;
 using OrleansRealtime.Bench.Processes;
@@ -29,22 +28,7 @@ internal static class StreamsCommand
             return 2;
         }
 
-#if DEBUG
-        await Console.Error.WriteLineAsync("!!! This is a Debug build of the bench: numbers are not comparable. Use `dotnet run -c Release`.");
-#endif
-
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            cancellation.Cancel();
-        });
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcess.KillAll();
+        using var cancellation = new BenchCancellation();
 
         var command = "dotnet run -c Release --project bench/OrleansRealtime.Bench -- " + string.Join(' ', commandLine);
         await Console.Error.WriteLineAsync($"{command}{Environment.NewLine}{options.Describe()}");
