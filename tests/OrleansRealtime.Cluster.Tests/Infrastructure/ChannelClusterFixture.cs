@@ -38,8 +38,11 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
         ((InProcessSiloHandle)Cluster.Primary!).ServiceProvider.GetRequiredService<IHistoryStore>();
 
     /// <summary>Store writes to <paramref name="stream"/> over every silo of the fixture's cluster.</summary>
-    public int StreamWritesOf(string stream) =>
-        Cluster.Silos.OfType<InProcessSiloHandle>().Sum(s => s.ServiceProvider.GetRequiredService<CountingStreamStore>().WritesOf(stream));
+    public int StreamWritesOf(string stream) => StreamStores.Sum(s => s.WritesOf(stream));
+
+    /// <summary>The stream store of every silo of the fixture's cluster.</summary>
+    public IEnumerable<CountingStreamStore> StreamStores =>
+        Cluster.Silos.OfType<InProcessSiloHandle>().Select(s => s.ServiceProvider.GetRequiredService<CountingStreamStore>());
 
     protected abstract short SiloCount { get; }
 

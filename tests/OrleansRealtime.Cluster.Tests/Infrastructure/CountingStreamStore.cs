@@ -6,17 +6,26 @@ using OrleansRealtime.Streams;
 
 namespace OrleansRealtime.Cluster.Tests.Infrastructure;
 
-/// <summary>The silo's real <see cref="IStreamStore"/>, with a count of store writes (appends) per stream.</summary>
+/// <summary>
+/// The silo's real <see cref="IStreamStore"/>, with a count of store writes (appends) per stream, and a way to make
+/// the next write to a stream fail as a lost storage connection would.
+/// </summary>
 public sealed class CountingStreamStore(IStreamStore inner) : IStreamStore
 {
     private readonly ConcurrentDictionary<string, int> _writes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _failNext = new(StringComparer.Ordinal);
 
     /// <summary>How many batches this silo wrote to <paramref name="stream"/>.</summary>
     public int WritesOf(string stream) => _writes.GetValueOrDefault(stream);
 
+    /// <summary>The next write to <paramref name="stream"/> throws <see cref="IOException"/> without writing.</summary>
+    public void FailNextWrite(string stream) => _failNext[stream] = true;
+
     public ValueTask AppendAsync(string stream, IReadOnlyList<StreamEvent> events, RetentionCut cut, CancellationToken cancellationToken = default)
     {
         _writes.AddOrUpdate(stream, 1, static (_, n) => n + 1);
+        if (_failNext.TryRemove(stream, out _))
+            throw new IOException($"the store lost its connection while writing to '{stream}'");
         return inner.AppendAsync(stream, events, cut, cancellationToken);
     }
 

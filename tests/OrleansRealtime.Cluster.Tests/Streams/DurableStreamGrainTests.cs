@@ -140,6 +140,35 @@ public abstract class DurableStreamGrainTests(ChannelClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AFailedWriteFailsItsAppendsAndLeavesNoHoleInTheOffsets()
+    {
+        var stream = NewStream();
+        var grain = await CreateAsync(Immediate(), stream);
+        await grain.AppendAsync([Event("before")]);
+        foreach (var store in fixture.StreamStores)
+            store.FailNextWrite(stream);
+
+        var failed = () => grain.AppendAsync([Event("lost1"), Event("lost2")]).AsTask();
+
+        await failed.Should().ThrowAsync<IOException>();
+        (await grain.AppendAsync([Event("after")])).Should().Be(2);
+        (await grain.ReadAsync(0, 10)).Events.Select(e => (e.Offset, e.Event)).Should().Equal((1, "before"), (2, "after"));
+    }
+
+    [Fact]
+    public async Task DeletingAStreamFailsTheAppendsStillInItsBuffer()
+    {
+        var grain = await CreateAsync(new StreamSettings(StreamType.Event, 10, NeverFlushMs, default));
+        var waiting = Enumerable.Range(0, 2).Select(i => grain.AppendAsync([Event($"e{i}")]).AsTask()).ToList();
+        await Eventually.HoldsAsync(async () => (await grain.DescribeAsync()).Buffered, buffered => buffered == 2, "two events to be buffered");
+
+        (await grain.DeleteAsync()).Should().BeTrue();
+
+        foreach (var append in waiting)
+            await ((Func<Task>)(() => append)).Should().ThrowAsync<StreamNotFoundException>();
+    }
+
+    [Fact]
     public async Task ReadPagesForwardFromAnInclusiveOffset()
     {
         var grain = await CreateAsync(Immediate());
