@@ -1,13 +1,16 @@
 using OrleansRealtime.Bench.Fanout;
 using OrleansRealtime.Bench.RawServer;
+using OrleansRealtime.Bench.Streams;
 
 // The bench harness (not in CI). Verbs:
 //   fanout     one publisher, N WebSocket subscribers, each system measured in its own process (see bench/README.md)
 //   serve-raw  the raw-websocket baseline server; `fanout` starts it itself, as a separate process
+//   streams    durable stream append and consumer-group throughput over REST, memory and Redis storage
 return args switch
 {
     ["fanout", .. var rest] => await FanoutCommand.RunAsync(args, rest),
     ["serve-raw", .. var rest] => await RawBroadcastServer.RunAsync(rest),
+    ["streams", .. var rest] => await StreamsCommand.RunAsync(args, rest),
     _ => Usage(),
 };
 
@@ -18,7 +21,8 @@ static int Usage()
         usage:
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- fanout [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- serve-raw --port P
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- streams [options]
 
-        """ + FanoutOptions.Help);
+        """ + FanoutOptions.Help + Environment.NewLine + StreamsOptions.Help);
     return 2;
 }

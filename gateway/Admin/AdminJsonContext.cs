@@ -18,4 +18,11 @@ internal sealed record ConnectionResponse(
 [JsonSerializable(typeof(PublishResponse))]
 [JsonSerializable(typeof(ChannelResponse))]
 [JsonSerializable(typeof(ConnectionResponse))]
+[JsonSerializable(typeof(StreamResponse))]
+[JsonSerializable(typeof(StreamListResponse))]
+[JsonSerializable(typeof(AppendResponse))]
+[JsonSerializable(typeof(StreamEventsResponse))]
+[JsonSerializable(typeof(GroupReadResponse))]
+[JsonSerializable(typeof(AckResponse))]
+[JsonSerializable(typeof(GroupResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -103,7 +103,10 @@ internal static class ChannelEndpoints
             throw ProtocolException.BadRequest($"invalid channel name '{channel}'");
     }
 
-    private static long ParseQueryNumber(string? raw, string name, long fallback)
+    internal static long ParseQueryNumber(HttpRequest request, string name, long fallback) =>
+        ParseQueryNumber(request.Query[name].ToString() is { Length: > 0 } raw ? raw : null, name, fallback);
+
+    internal static long ParseQueryNumber(string? raw, string name, long fallback)
     {
         if (string.IsNullOrEmpty(raw))
             return fallback;
@@ -113,7 +116,7 @@ internal static class ChannelEndpoints
     }
 
     /// <summary>Reads a body of at most <paramref name="maxBytes"/> that must be exactly one JSON value.</summary>
-    private static async Task<byte[]> ReadJsonBodyAsync(HttpRequest request, int maxBytes)
+    internal static async Task<byte[]> ReadJsonBodyAsync(HttpRequest request, int maxBytes)
     {
         var body = await RequestBody.ReadAsync(request, maxBytes);
         if (!IsSingleJsonValue(body.Span))

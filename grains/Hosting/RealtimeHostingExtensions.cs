@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansRealtime.Channels;
 using OrleansRealtime.History;
+using OrleansRealtime.Streams;
 using StackExchange.Redis;
 
 namespace OrleansRealtime.Hosting;
@@ -74,12 +75,14 @@ public static class RealtimeHostingExtensions
             silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
             silo.AddRedisGrainStorage(StreamNames.PubSubStore, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
             silo.Services.TryAddSingleton<IHistoryStore, RedisHistoryStore>();
+            silo.Services.TryAddSingleton<IStreamStore, RedisStreamStore>();
         }
         else
         {
             silo.AddMemoryGrainStorageAsDefault();
             silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
             silo.Services.TryAddSingleton<IHistoryStore, MemoryHistoryStore>();
+            silo.Services.TryAddSingleton<IStreamStore, MemoryStreamStore>();
         }
 
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
@@ -97,6 +100,10 @@ public static class RealtimeHostingExtensions
             .ValidateOnStart();
         silo.Services.AddOptions<ChannelOptions>()
             .Bind(configuration.GetSection(ChannelOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<StreamOptions>()
+            .Bind(configuration.GetSection(StreamOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         return silo;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using OrleansRealtime.Bench.Load;
 using OrleansRealtime.Bench.Processes;
 
@@ -28,23 +27,7 @@ internal static class FanoutCommand
             return 2;
         }
 
-#if DEBUG
-        await Console.Error.WriteLineAsync("!!! This is a Debug build of the bench: numbers are not comparable. Use `dotnet run -c Release`.");
-#endif
-
-        using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            Console.Error.WriteLine("Interrupted: stopping the servers this bench started.");
-            cancellation.Cancel();
-        };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            cancellation.Cancel();
-        });
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcess.KillAll();
+        using var cancellation = new BenchCancellation();
 
         var machine = MachineInfo.Read();
         var command = "dotnet run -c Release --project bench/OrleansRealtime.Bench -- " + string.Join(' ', commandLine.Select(Quote));

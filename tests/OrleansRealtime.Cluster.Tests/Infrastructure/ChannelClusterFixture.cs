@@ -15,6 +15,8 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     public const int TtlSeconds = 60;
     public const int MaxPageSize = 20;
     public const int SubscriberLeaseSeconds = 90;
+    public const int StreamAckTimeoutMs = 300;
+    public const int StreamTrimIntervalMs = 50;
 
     private readonly string _clockId;
     private TestCluster? _cluster;
@@ -34,6 +36,13 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     /// <summary>The history store of the primary silo (the only one, or one of several sharing Redis).</summary>
     public IHistoryStore HistoryStore =>
         ((InProcessSiloHandle)Cluster.Primary!).ServiceProvider.GetRequiredService<IHistoryStore>();
+
+    /// <summary>Store writes to <paramref name="stream"/> over every silo of the fixture's cluster.</summary>
+    public int StreamWritesOf(string stream) => StreamStores.Sum(s => s.WritesOf(stream));
+
+    /// <summary>The stream store of every silo of the fixture's cluster.</summary>
+    public IEnumerable<CountingStreamStore> StreamStores =>
+        Cluster.Silos.OfType<InProcessSiloHandle>().Select(s => s.ServiceProvider.GetRequiredService<CountingStreamStore>());
 
     protected abstract short SiloCount { get; }
 
@@ -57,11 +66,14 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
             ["Realtime:History:TtlSeconds"] = $"{TtlSeconds}",
             ["Realtime:History:MaxPageSize"] = $"{MaxPageSize}",
             ["Realtime:Channels:SubscriberLeaseSeconds"] = $"{SubscriberLeaseSeconds}",
+            ["Realtime:Streams:AckTimeoutMs"] = $"{StreamAckTimeoutMs}",
+            ["Realtime:Streams:TrimIntervalMs"] = $"{StreamTrimIntervalMs}",
         };
         foreach (var (key, value) in settings)
             builder.Properties[$"{RealtimeSiloConfigurator.Section}:{key}"] = value;
 
         builder.AddSiloBuilderConfigurator<RealtimeSiloConfigurator>();
+        builder.AddSiloBuilderConfigurator<CountingStreamStoreConfigurator>();
         builder.AddClientBuilderConfigurator<RealtimeClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
