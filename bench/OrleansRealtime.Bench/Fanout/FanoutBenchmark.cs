@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansRealtime.Bench.Load;
+using OrleansRealtime.Bench.Load.Subscribers;
 using OrleansRealtime.Bench.Processes;
 
 namespace OrleansRealtime.Bench.Fanout;
@@ -45,14 +46,14 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
 
     private async Task<FanoutRunResult> RunOneAsync(BenchSystem system, int run, CancellationToken cancellationToken)
     {
-        var gateway = system.Kind == ServerKind.Gateway;
-        using var server = await ServerUnderTest.StartAsync(system, options, paths, cancellationToken);
+        var gateway = system.IsGateway;
+        using var server = await ServerUnderTest.StartAsync(system, options.GatewayEnvironment, paths, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var rssIdle = server.RssKiB();
 
         var clock = new PhaseClock();
-        using var subscribers = new SubscriberSet(options.Subscribers, clock, gateway);
-        var connectTime = await subscribers.ConnectAsync(server.WebSocketUri(system.Batch ? "batch=true" : string.Empty), options.ConnectParallelism, cancellationToken);
+        using var subscribers = new SubscriberSet(options.Subscribers, clock, system.Transport);
+        var connectTime = await subscribers.ConnectAsync(server.BaseUri, gateway, options.ConnectParallelism, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var rssConnected = server.RssKiB();
         Progress($"  {options.Subscribers} subscribers connected in {connectTime.TotalSeconds:0.0} s; server RSS {rssIdle / 1024.0:0.0} → {rssConnected / 1024.0:0.0} MiB");
@@ -151,11 +152,11 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
     private static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
 
     /// <summary>Counters at one instant; the difference of two is a window's <see cref="PhaseStats"/>.</summary>
-    private sealed record Snapshot(long Timestamp, long Received, long Published, TimeSpan Generator, TimeSpan Server, TimeSpan Machine, TimeSpan LeadWait, TimeSpan WindowWait, LatencyHistogram LagSincePrevious)
+    private sealed record Snapshot(long Timestamp, long Received, long WireBytes, long Published, TimeSpan Generator, TimeSpan Server, TimeSpan Machine, TimeSpan LeadWait, TimeSpan WindowWait, LatencyHistogram LagSincePrevious)
     {
         /// <summary>Also closes the probe's lag window: the end snapshot of a phase carries the phase's lag.</summary>
         public static Snapshot Take(ServerUnderTest server, SubscriberSet subscribers, Publisher publisher, GeneratorProbe probe) =>
-            new(Stopwatch.GetTimestamp(), subscribers.TotalReceived(), publisher.Published, GeneratorProbe.CpuTime(), server.CpuTime(),
+            new(Stopwatch.GetTimestamp(), subscribers.TotalReceived(), subscribers.Wire.BytesReceived, publisher.Published, GeneratorProbe.CpuTime(), server.CpuTime(),
                 ProcessStats.MachineBusyTime(), publisher.LeadWait, publisher.WindowWait, probe.TakeLag());
 
         public PhaseStats Since(Snapshot start)
@@ -165,10 +166,13 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
             var server = (Server - start.Server).TotalSeconds / seconds;
             var machine = (Machine - start.Machine).TotalSeconds / seconds;
             var lag = LagSincePrevious;
+            var received = Received - start.Received;
             return new PhaseStats
             {
                 Seconds = seconds,
-                DeliveredPerSecond = (Received - start.Received) / seconds,
+                DeliveredPerSecond = received / seconds,
+                WireBytesPerMessage = received > 0 ? (WireBytes - start.WireBytes) / (double)received : double.NaN,
+                ServerMicrosPerMessage = received > 0 ? (Server - start.Server).TotalMicroseconds / received : double.NaN,
                 PublishedPerSecond = (Published - start.Published) / seconds,
                 GeneratorCores = generator,
                 ServerCores = server,

@@ -20,7 +20,7 @@ internal static class FanoutCommand
         try
         {
             options = FanoutOptions.Parse(args);
-            paths = BenchPaths.Resolve(options);
+            paths = BenchPaths.Resolve(options.GatewayDll, options.OutputDirectory);
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException)
         {

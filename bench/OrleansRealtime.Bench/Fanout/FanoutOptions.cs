@@ -8,12 +8,15 @@ internal sealed class FanoutOptions
     public const string Help =
         """
         fanout options (defaults in brackets):
-          --subscribers N          WebSocket subscribers on one channel [1000]
+          --subscribers N          subscribers on one channel [1000; 200 with --transports]
           --duration S             saturation measurement window, after warm-up [10]
           --warmup S               saturated publishing before the window opens [3]
           --latency-duration S     fixed-rate latency phase [5]
           --runs N                 runs per system; systems are interleaved within each run [3]
-          --systems a,b            orleans-realtime, orleans-realtime-batch, raw-websocket [all three]
+          --systems a,b            orleans-realtime, orleans-realtime-batch, raw-websocket [all three]; ratios against raw-websocket
+          --transports a,b         instead of --systems: the gateway with subscribers on websocket, websocket-batch,
+                                   websocket-deflate (gateway compression on), sse, polling, signalr; ratios against
+                                   websocket, which is added when not named
           --rate R                 latency phase publish rate in msg/s [50% of the system's own saturation publish rate]
           --rate-percent P         the percentage used when --rate is not given [50]
           --window N               publishes in flight awaiting their ack (orleans-realtime) [64]
@@ -24,7 +27,12 @@ internal sealed class FanoutOptions
           --output DIR             where the markdown report goes [<repo>/bench/results]
         """;
 
-    public int Subscribers { get; private set; } = 1000;
+    public const int DefaultSubscribers = 1000;
+
+    /// <summary>Every transport's client runs in the generator at once with the gateway on two cores: fewer subscribers.</summary>
+    public const int DefaultTransportSubscribers = 200;
+
+    public int Subscribers => _subscribers ?? (Baseline == BenchSystem.WebSocketName ? DefaultTransportSubscribers : DefaultSubscribers);
 
     public double DurationSeconds { get; private set; } = 10;
 
@@ -35,6 +43,9 @@ internal sealed class FanoutOptions
     public int Runs { get; private set; } = 3;
 
     public IReadOnlyList<BenchSystem> Systems { get; private set; } = BenchSystem.All;
+
+    /// <summary>The system every ratio divides by: raw-websocket, or websocket with <c>--transports</c>.</summary>
+    public string Baseline { get; private set; } = BenchSystem.RawName;
 
     public double? Rate { get; private set; }
 
@@ -53,6 +64,7 @@ internal sealed class FanoutOptions
     public string? OutputDirectory { get; private set; }
 
     private readonly Dictionary<string, string> _gatewayEnvironment = new(StringComparer.Ordinal);
+    private int? _subscribers;
 
     /// <summary>Parses the options after the verb; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public static FanoutOptions Parse(IReadOnlyList<string> args)
@@ -64,12 +76,20 @@ internal sealed class FanoutOptions
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
             switch (name)
             {
-                case "--subscribers": options.Subscribers = PositiveInt(name, Value()); break;
+                case "--subscribers": options._subscribers = PositiveInt(name, Value()); break;
                 case "--duration": options.DurationSeconds = PositiveDouble(name, Value()); break;
                 case "--warmup": options.WarmupSeconds = NonNegativeDouble(name, Value()); break;
                 case "--latency-duration": options.LatencySeconds = PositiveDouble(name, Value()); break;
                 case "--runs": options.Runs = PositiveInt(name, Value()); break;
-                case "--systems": options.Systems = BenchSystem.ParseList(Value()); break;
+                case "--systems":
+                    options.Systems = BenchSystem.ParseList(Value(), BenchSystem.All, name);
+                    options.Baseline = BenchSystem.RawName;
+                    break;
+                case "--transports":
+                    var transports = BenchSystem.ParseList(Value(), BenchSystem.Transports, name);
+                    options.Systems = transports.Any(t => t.Name == BenchSystem.WebSocketName) ? transports : [BenchSystem.Transports[0], .. transports];
+                    options.Baseline = BenchSystem.WebSocketName;
+                    break;
                 case "--rate": options.Rate = PositiveDouble(name, Value()); break;
                 case "--rate-percent": options.RatePercent = PositiveDouble(name, Value()); break;
                 case "--window": options.Window = PositiveInt(name, Value()); break;

@@ -69,6 +69,12 @@ internal sealed record PhaseStats
 
     public double PublishedPerSecond { get; init; }
 
+    /// <summary>Bytes the subscriber sockets received per delivered message (TCP payload: all framing, no TCP/IP headers).</summary>
+    public double WireBytesPerMessage { get; init; } = double.NaN;
+
+    /// <summary>Server CPU time (user + system) per delivered message.</summary>
+    public double ServerMicrosPerMessage { get; init; } = double.NaN;
+
     public double GeneratorCores { get; init; }
 
     public double ServerCores { get; init; }
