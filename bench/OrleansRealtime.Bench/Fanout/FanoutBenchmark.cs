@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansRealtime.Bench.Harness;
 using OrleansRealtime.Bench.Load;
 using OrleansRealtime.Bench.Load.Subscribers;
 using OrleansRealtime.Bench.Processes;
@@ -6,8 +7,7 @@ using OrleansRealtime.Bench.Processes;
 namespace OrleansRealtime.Bench.Fanout;
 
 /// <summary>
-/// Runs every system <see cref="FanoutOptions.Runs"/> times, interleaved (run r starts with a different system, so no
-/// system always goes first or last while the machine's other load changes). Each run is a fresh server process:
+/// Runs every system <see cref="FanoutOptions.Runs"/> times, interleaved (<see cref="Interleaved"/>). Each run is a fresh server process:
 /// start, connect the subscribers, (a) saturation, (b) fixed-rate latency, correctness check, stop.
 /// </summary>
 internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, GeneratorProbe probe)
@@ -15,34 +15,14 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
-    public async Task<List<FanoutRunResult>> RunAllAsync(CancellationToken cancellationToken)
-    {
-        var results = new List<FanoutRunResult>();
-        var systems = options.Systems;
-        for (var run = 1; run <= options.Runs; run++)
-        {
-            for (var i = 0; i < systems.Count; i++)
-            {
-                var system = systems[(i + run - 1) % systems.Count];
-                Progress($"run {run}/{options.Runs}: {system.Name}");
-                FanoutRunResult result;
-                try
-                {
-                    result = await RunOneAsync(system, run, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    Progress($"  FAILED: {ex.GetType().Name}: {ex.Message}");
-                    result = new FanoutRunResult { System = system, Run = run, Subscribers = options.Subscribers, Failure = $"{ex.GetType().Name}: {ex.Message}" };
-                }
-
-                results.Add(result);
-                Progress(Summary(result));
-            }
-        }
-
-        return results;
-    }
+    public Task<List<FanoutRunResult>> RunAllAsync(CancellationToken cancellationToken) =>
+        Interleaved.RunAsync(
+            options.Systems,
+            options.Runs,
+            (system, run) => RunOneAsync(system, run, cancellationToken),
+            (system, run, failure) => new FanoutRunResult { System = system, Run = run, Subscribers = options.Subscribers, Failure = failure },
+            Summary,
+            cancellationToken);
 
     private async Task<FanoutRunResult> RunOneAsync(BenchSystem system, int run, CancellationToken cancellationToken)
     {
@@ -149,7 +129,7 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
           $"p50 {r.P50Ms:0.00} ms, p99 {r.P99Ms:0.00} ms, max {r.MaxMs:0.00} ms" +
           (r.HasCorrectnessFindings ? $"  !!! gaps={r.Gaps} dups={r.Duplicates} undelivered={r.Undelivered} closed={r.SubscribersClosed} errors={r.PublishErrors}" : string.Empty);
 
-    private static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+    private static void Progress(string line) => Interleaved.Progress(line);
 
     /// <summary>Counters at one instant; the difference of two is a window's <see cref="PhaseStats"/>.</summary>
     private sealed record Snapshot(long Timestamp, long Received, long WireBytes, long Published, TimeSpan Generator, TimeSpan Server, TimeSpan Machine, TimeSpan LeadWait, TimeSpan WindowWait, LatencyHistogram LagSincePrevious)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using OrleansRealtime.Bench.Harness;
+using static OrleansRealtime.Bench.Harness.OptionValues;
 
 namespace OrleansRealtime.Bench.Fanout;
 
@@ -97,11 +99,8 @@ internal sealed class FanoutOptions
                 case "--connect-parallelism": options.ConnectParallelism = PositiveInt(name, Value()); break;
                 case "--gateway-dll": options.GatewayDll = Value(); break;
                 case "--gateway-env":
-                    var pair = Value();
-                    var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                    if (eq <= 0)
-                        throw new ArgumentException($"--gateway-env expects KEY=VALUE, got '{pair}'");
-                    options._gatewayEnvironment[pair[..eq]] = pair[(eq + 1)..];
+                    var (key, value) = EnvironmentPair(name, Value());
+                    options._gatewayEnvironment[key] = value;
                     break;
                 case "--output": options.OutputDirectory = Value(); break;
                 default: throw new ArgumentException($"unknown option '{name}'");
@@ -120,15 +119,4 @@ internal sealed class FanoutOptions
             $"runs={Runs}, systems={string.Join(',', Systems.Select(s => s.Name))}, latency rate={rate}, window={Window}, " +
             $"max-lead={MaxLead}, extra gateway env: {env}";
     }
-
-    private static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
-
-    private static int PositiveInt(string name, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name} expects a positive integer, got '{value}'");
-
-    private static double PositiveDouble(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new ArgumentException($"{name} expects a positive number, got '{value}'");
-
-    private static double NonNegativeDouble(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 ? d : throw new ArgumentException($"{name} expects a number ≥ 0, got '{value}'");
 }

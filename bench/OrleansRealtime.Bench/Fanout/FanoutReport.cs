@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using OrleansRealtime.Bench.Harness;
+using static OrleansRealtime.Bench.Harness.Markdown;
 
 namespace OrleansRealtime.Bench.Fanout;
 
@@ -196,29 +198,4 @@ internal static class FanoutReport
             : $"; generator lag in the latency phase p99 {lag:0.00} ms (small next to the latencies measured)";
         return saturation + latency + ".";
     }
-
-    /// <summary>Failure texts carry a process's output: keep a table row one line and readable.</summary>
-    private static string OneLine(string text)
-    {
-        var line = string.Join(" / ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return line.Length <= 400 ? line : string.Concat(line.AsSpan(0, 400), "…");
-    }
-
-    private static double Median(List<FanoutRunResult> runs, Func<FanoutRunResult, double> value)
-    {
-        var values = runs.Select(value).Where(v => !double.IsNaN(v)).Order().ToList();
-        if (values.Count == 0)
-            return double.NaN;
-        var middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
-
-    private static string N0(double value) => double.IsNaN(value) ? "n/a" : value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Ms(double value) => double.IsNaN(value) ? "n/a" : value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
-
-    private static string Ratio(double value, double baseline) =>
-        double.IsNaN(value) || double.IsNaN(baseline) || baseline == 0 ? "n/a" : (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "×";
-
-    private static void Line(this StringBuilder md, string text = "") => md.Append(text).Append('\n');
 }

@@ -1,3 +1,5 @@
+using OrleansRealtime.Bench.Harness;
+
 namespace OrleansRealtime.Bench.Fanout;
 
 /// <summary>Everything one run of one system measured. Rates are per second; latencies in milliseconds; CPU in cores.</summary>

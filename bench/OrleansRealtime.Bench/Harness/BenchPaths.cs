@@ -1,4 +1,4 @@
-namespace OrleansRealtime.Bench.Fanout;
+namespace OrleansRealtime.Bench.Harness;
 
 /// <summary>Where the repository, the gateway build and this bench are on disk.</summary>
 internal sealed class BenchPaths

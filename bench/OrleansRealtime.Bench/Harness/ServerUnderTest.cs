@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OrleansRealtime.Bench.Processes;
 
-namespace OrleansRealtime.Bench.Fanout;
+namespace OrleansRealtime.Bench.Harness;
 
 /// <summary>A system's server, running as its own process on free loopback ports, ready to accept subscribers.</summary>
 internal sealed class ServerUnderTest : IDisposable

@@ -1,6 +1,6 @@
 using OrleansRealtime.Bench.Load.Subscribers;
 
-namespace OrleansRealtime.Bench.Fanout;
+namespace OrleansRealtime.Bench.Harness;
 
 /// <summary>What serves the subscribers.</summary>
 internal enum ServerKind
