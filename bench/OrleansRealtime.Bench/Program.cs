@@ -1,12 +1,15 @@
 using OrleansRealtime.Bench.Fanout;
+using OrleansRealtime.Bench.Memory;
 using OrleansRealtime.Bench.RawServer;
 
 // The bench harness (not in CI). Verbs:
-//   fanout     one publisher, N WebSocket subscribers, each system measured in its own process (see bench/README.md)
+//   fanout     one publisher, N subscribers (WebSocket or another transport), each system measured in its own process (see bench/README.md)
+//   memory     gateway memory per idle connection, per transport
 //   serve-raw  the raw-websocket baseline server; `fanout` starts it itself, as a separate process
 return args switch
 {
     ["fanout", .. var rest] => await FanoutCommand.RunAsync(args, rest),
+    ["memory", .. var rest] => await MemoryCommand.RunAsync(args, rest),
     ["serve-raw", .. var rest] => await RawBroadcastServer.RunAsync(rest),
     _ => Usage(),
 };
@@ -17,8 +20,9 @@ static int Usage()
         """
         usage:
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- fanout [options]
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- memory [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- serve-raw --port P
 
-        """ + FanoutOptions.Help);
+        """ + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help);
     return 2;
 }
