@@ -18,7 +18,7 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
     public Task<List<FanoutRunResult>> RunAllAsync(CancellationToken cancellationToken) =>
         Interleaved.RunAsync(
             options.Systems,
-            options.Runs,
+            options.Run.Runs,
             (system, run) => RunOneAsync(system, run, cancellationToken),
             (system, run, failure) => new FanoutRunResult { System = system, Run = run, Subscribers = options.Subscribers, Failure = failure },
             Summary,
@@ -27,13 +27,13 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
     private async Task<FanoutRunResult> RunOneAsync(BenchSystem system, int run, CancellationToken cancellationToken)
     {
         var gateway = system.IsGateway;
-        using var server = await ServerUnderTest.StartAsync(system, options.GatewayEnvironment, paths, cancellationToken);
+        using var server = await ServerUnderTest.StartAsync(system, options.Run.GatewayEnvironment, paths, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var rssIdle = server.RssKiB();
 
         var clock = new PhaseClock();
         using var subscribers = new SubscriberSet(options.Subscribers, clock, system.Transport);
-        var connectTime = await subscribers.ConnectAsync(server.BaseUri, gateway, options.ConnectParallelism, cancellationToken);
+        var connectTime = await subscribers.ConnectAsync(server.BaseUri, gateway, options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var rssConnected = server.RssKiB();
         Progress($"  {options.Subscribers} subscribers connected in {connectTime.TotalSeconds:0.0} s; server RSS {rssIdle / 1024.0:0.0} → {rssConnected / 1024.0:0.0} MiB");

@@ -17,17 +17,14 @@ internal static class FanoutReport
     /// <summary>On a CPU-bound box, a generator using this share of the generator + server CPU is a co-bottleneck.</summary>
     private const double GeneratorCoBottleneckShare = 0.35;
 
-    public static string Build(IReadOnlyList<FanoutRunResult> results, FanoutOptions options, MachineInfo machine, string command, DateTimeOffset started, TimeSpan elapsed, string loadAtEnd)
+    public static string Build(IReadOnlyList<FanoutRunResult> results, FanoutOptions options, BenchInvocation invocation, string loadAtEnd)
     {
+        var machine = invocation.Machine;
+        var elapsed = invocation.Clock.Elapsed;
         var md = new StringBuilder();
-        md.Line($"# Fan-out benchmark, {started:yyyy-MM-dd HH:mm:ss zzz}");
-        md.Line();
-        md.Line($"Command: `{command}`");
-        md.Line();
-        md.Line($"- Options: {options.Describe()}");
-        md.Line($"- Machine: {machine.Cores} cores ({machine.CpuModel}), {machine.MemoryMiB:N0} MiB, {machine.Os}, {machine.Runtime}, open files limit {machine.OpenFilesLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+        md.Header("Fan-out benchmark", invocation, options.Describe());
         md.Line($"- Load average at start {machine.LoadAverage}, at end {loadAtEnd}; the generator and every server share these {machine.Cores} cores.");
-        md.Line($"- {options.Runs} run(s) per system, interleaved, each on a fresh server process; one publisher, {options.Subscribers} subscribers on one channel, {Load.BenchPayload.DataBytes}-byte payloads. Wall time {elapsed.TotalSeconds:0} s.");
+        md.Line($"- {options.Run.Runs} run(s) per system, interleaved, each on a fresh server process; one publisher, {options.Subscribers} subscribers on one channel, {Load.BenchPayload.DataBytes}-byte payloads. Wall time {elapsed.TotalSeconds:0} s.");
         md.Line($"- delivered msg/s = messages received by all subscribers per second in the saturation window; latency = publish (send) → receive, over every subscriber's samples in the fixed-rate phase. Medians of runs; ratios are system ÷ {options.Baseline} of this same invocation.");
         md.Line();
 

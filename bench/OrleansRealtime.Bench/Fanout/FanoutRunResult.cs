@@ -3,16 +3,9 @@ using OrleansRealtime.Bench.Harness;
 namespace OrleansRealtime.Bench.Fanout;
 
 /// <summary>Everything one run of one system measured. Rates are per second; latencies in milliseconds; CPU in cores.</summary>
-internal sealed record FanoutRunResult
+internal sealed record FanoutRunResult : BenchRunResult
 {
-    public required BenchSystem System { get; init; }
-
-    public required int Run { get; init; }
-
     public required int Subscribers { get; init; }
-
-    /// <summary>Set when the run failed; the other values are then partial.</summary>
-    public string? Failure { get; init; }
 
     public double ConnectSeconds { get; init; }
 

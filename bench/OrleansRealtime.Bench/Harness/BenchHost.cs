@@ -18,9 +18,29 @@ internal sealed record BenchOutcome(string Report, int Findings);
 /// </summary>
 internal static class BenchHost
 {
-    public static async Task<int> RunAsync(
-        string verb, string[] commandLine, string description, string outputDirectory, Func<BenchInvocation, CancellationToken, Task<BenchOutcome>> body)
+    /// <summary>Parses the verb's options (a bad one: the message and <paramref name="help"/>, exit code 2), then runs <paramref name="body"/>.</summary>
+    public static async Task<int> RunAsync<TOptions>(
+        string verb,
+        string[] commandLine,
+        IReadOnlyList<string> args,
+        Func<IReadOnlyList<string>, TOptions> parse,
+        string help,
+        Func<TOptions, BenchPaths, BenchInvocation, CancellationToken, Task<BenchOutcome>> body)
+        where TOptions : IBenchOptions
     {
+        TOptions options;
+        BenchPaths paths;
+        try
+        {
+            options = parse(args);
+            paths = BenchPaths.Resolve(options.Run.GatewayDll, options.Run.OutputDirectory);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync(ex.Message + Environment.NewLine + Environment.NewLine + help);
+            return 2;
+        }
+
 #if DEBUG
         await Console.Error.WriteLineAsync("!!! This is a Debug build of the bench: numbers are not comparable. Use `dotnet run -c Release`.");
 #endif
@@ -40,13 +60,13 @@ internal static class BenchHost
         AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcess.KillAll();
 
         var command = "dotnet run -c Release --project bench/OrleansRealtime.Bench -- " + string.Join(' ', commandLine.Select(Quote));
-        await Console.Error.WriteLineAsync($"{command}{Environment.NewLine}{description}");
+        await Console.Error.WriteLineAsync($"{command}{Environment.NewLine}{options.Describe()}");
 
         var invocation = new BenchInvocation(command, MachineInfo.Read(), DateTimeOffset.Now, Stopwatch.StartNew());
         BenchOutcome outcome;
         try
         {
-            outcome = await body(invocation, cancellation.Token);
+            outcome = await body(options, paths, invocation, cancellation.Token);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -59,8 +79,8 @@ internal static class BenchHost
         }
 
         Console.WriteLine(outcome.Report);
-        Directory.CreateDirectory(outputDirectory);
-        var file = Path.Combine(outputDirectory, $"{verb}-{invocation.Started:yyyyMMdd-HHmmss}.md");
+        Directory.CreateDirectory(paths.OutputDirectory);
+        var file = Path.Combine(paths.OutputDirectory, $"{verb}-{invocation.Started:yyyyMMdd-HHmmss}.md");
         await File.WriteAllTextAsync(file, outcome.Report);
         await Console.Error.WriteLineAsync($"Report written to {file}");
 

@@ -30,4 +30,16 @@ internal static class Markdown
         double.IsNaN(value) || double.IsNaN(baseline) || baseline == 0 ? "n/a" : (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "×";
 
     public static void Line(this StringBuilder md, string text = "") => md.Append(text).Append('\n');
+
+    /// <summary>The top of every report: title with the start time, the exact command, the effective options and the machine.</summary>
+    public static void Header(this StringBuilder md, string title, BenchInvocation invocation, string options)
+    {
+        var machine = invocation.Machine;
+        md.Line($"# {title}, {invocation.Started:yyyy-MM-dd HH:mm:ss zzz}");
+        md.Line();
+        md.Line($"Command: `{invocation.Command}`");
+        md.Line();
+        md.Line($"- Options: {options}");
+        md.Line($"- Machine: {machine.Cores} cores ({machine.CpuModel}), {machine.MemoryMiB:N0} MiB, {machine.Os}, {machine.Runtime}, open files limit {machine.OpenFilesLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+    }
 }

@@ -16,7 +16,7 @@ internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths)
     public Task<List<MemoryRunResult>> RunAllAsync(CancellationToken cancellationToken) =>
         Interleaved.RunAsync(
             options.Systems,
-            options.Runs,
+            options.Run.Runs,
             (system, run) => RunOneAsync(system, run, cancellationToken),
             (system, run, failure) => new MemoryRunResult { System = system, Run = run, Connections = options.Connections, Failure = failure },
             Summary,
@@ -24,7 +24,7 @@ internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths)
 
     private async Task<MemoryRunResult> RunOneAsync(BenchSystem system, int run, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string>(options.GatewayEnvironment, StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(options.Run.GatewayEnvironment, StringComparer.Ordinal);
         var (hook, dll) = GcProbe.StartupHookEnvironment(paths.BenchDll);
         environment[hook] = dll;
         using var server = await ServerUnderTest.StartAsync(system, environment, paths, cancellationToken);
@@ -32,13 +32,13 @@ internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths)
         var clock = new PhaseClock();
 
         using var warmup = new SubscriberSet(options.WarmupConnections, clock, system.Transport);
-        await warmup.ConnectAsync(server.BaseUri, gateway: true, options.ConnectParallelism, cancellationToken);
+        await warmup.ConnectAsync(server.BaseUri, gateway: true, options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(settle, cancellationToken);
         var heapBefore = await GcProbe.CollectAsync(server.Pid, cancellationToken);
         var rssBefore = server.RssKiB();
 
         using var connections = new SubscriberSet(options.Connections, clock, system.Transport);
-        var connectTime = await connections.ConnectAsync(server.BaseUri, gateway: true, options.ConnectParallelism, cancellationToken);
+        var connectTime = await connections.ConnectAsync(server.BaseUri, gateway: true, options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(settle, cancellationToken);
         var heapAfter = await GcProbe.CollectAsync(server.Pid, cancellationToken);
         var rssAfter = server.RssKiB();

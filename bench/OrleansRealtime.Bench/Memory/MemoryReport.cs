@@ -10,15 +10,9 @@ internal static class MemoryReport
 {
     public static string Build(IReadOnlyList<MemoryRunResult> results, MemoryOptions options, BenchInvocation invocation, string loadAtEnd)
     {
-        var machine = invocation.Machine;
         var md = new StringBuilder();
-        md.Line($"# Memory per idle connection, {invocation.Started:yyyy-MM-dd HH:mm:ss zzz}");
-        md.Line();
-        md.Line($"Command: `{invocation.Command}`");
-        md.Line();
-        md.Line($"- Options: {options.Describe()}");
-        md.Line($"- Machine: {machine.Cores} cores ({machine.CpuModel}), {machine.MemoryMiB:N0} MiB, {machine.Os}, {machine.Runtime}");
-        md.Line($"- Load average at start {machine.LoadAverage}, at end {loadAtEnd}. Wall time {invocation.Clock.Elapsed.TotalSeconds:0} s.");
+        md.Header("Memory per idle connection", invocation, options.Describe());
+        md.Line($"- Load average at start {invocation.Machine.LoadAverage}, at end {loadAtEnd}. Wall time {invocation.Clock.Elapsed.TotalSeconds:0} s.");
         md.Line($"- Per run: a fresh gateway (server GC, as deployed) with the bench's GC probe; {options.WarmupConnections} warm-up connections, then **before**; {options.Connections} more idle connections, each subscribed to one channel (long polling: each with a poll outstanding), then **after**. Per connection = (after − before) / {options.Connections}.");
         md.Line("- live heap = `GC.GetTotalMemory` right after a full blocking compacting GC in the gateway (what the connections keep reachable); GC committed = the GC's committed bytes after that GC; RSS = `VmRSS` after it (native buffers, sockets' managed and unmanaged state, thread stacks, GC slack).");
         md.Line();

@@ -4,15 +4,9 @@ using OrleansRealtime.Bench.Processes;
 namespace OrleansRealtime.Bench.Memory;
 
 /// <summary>One run of one transport: the gateway's memory with the warm-up connections, then with N more idle ones.</summary>
-internal sealed record MemoryRunResult
+internal sealed record MemoryRunResult : BenchRunResult
 {
-    public required BenchSystem System { get; init; }
-
-    public required int Run { get; init; }
-
     public required int Connections { get; init; }
-
-    public string? Failure { get; init; }
 
     public double ConnectSeconds { get; init; }
 
