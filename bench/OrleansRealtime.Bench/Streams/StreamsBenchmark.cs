@@ -1,3 +1,4 @@
+using OrleansRealtime.Bench.Harness;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -47,7 +48,7 @@ internal sealed class StreamsBenchmark(StreamsOptions options, BenchPaths paths)
         var gatewayArguments = new List<string>(options.HarnessArguments) { "--gateway-env", "Logging__LogLevel__OrleansRealtime=Warning" };
         if (redis is not null)
             gatewayArguments.AddRange(["--gateway-env", "Orleans__Storage=Redis", "--gateway-env", $"ConnectionStrings__Redis={redis.ConnectionString}"]);
-        using var server = await ServerUnderTest.StartAsync(BenchSystem.OrleansRealtime, FanoutOptions.Parse(gatewayArguments), paths, cancellationToken);
+        using var server = await ServerUnderTest.StartAsync(BenchSystem.OrleansRealtime, FanoutOptions.Parse(gatewayArguments).Run.GatewayEnvironment, paths, cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
 
         var findings = new List<string>();

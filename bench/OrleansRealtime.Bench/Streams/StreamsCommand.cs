@@ -1,3 +1,4 @@
+using OrleansRealtime.Bench.Harness;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -20,7 +21,8 @@ internal static class StreamsCommand
         try
         {
             options = StreamsOptions.Parse(args);
-            paths = BenchPaths.Resolve(FanoutOptions.Parse(options.HarnessArguments));
+            var harness = FanoutOptions.Parse(options.HarnessArguments);
+            paths = BenchPaths.Resolve(harness.Run.GatewayDll, harness.Run.OutputDirectory);
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException)
         {
