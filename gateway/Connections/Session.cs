@@ -17,6 +17,7 @@ internal sealed partial class Session : IAsyncDisposable
     private readonly List<ClientFrame> _parsed = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _dispatch = new(1, 1);
+    private readonly CancellationTokenSource _writesAbandoned = new();
     private readonly Liveness _liveness;
     private CloseReason? _closeReason;
     private TaskCompletionSource<EncodedFrame>? _answer;
@@ -55,6 +56,15 @@ internal sealed partial class Session : IAsyncDisposable
 
     /// <summary>Completes when <see cref="Close"/> was called (by the server or because the client went away).</summary>
     public Task Closed => _closed.Task;
+
+    /// <summary>How long a closing connection's writer may take to drain its queue to a client that stopped reading.</summary>
+    public static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Transports pass this to their writes: it cancels a write stuck on a client that stopped reading, at once for a
+    /// slow consumer and after <see cref="DrainGrace"/> for any other close, so a closing connection always ends.
+    /// </summary>
+    public CancellationToken WritesAbandoned => _writesAbandoned.Token;
 
     /// <summary>Sends the <c>welcome</c> frame; the transport calls this once, before anything else is queued.</summary>
     public void Welcome() => Send(WelcomeFrame());
@@ -110,6 +120,7 @@ internal sealed partial class Session : IAsyncDisposable
             Outbound.TryEnqueue(FrameWriter.Close(reason));
         Outbound.Complete();
         LogClosing(_services.Logger, ConnectionId, reason.Code);
+        _writesAbandoned.CancelAfter(reason == Protocol.CloseReason.SlowConsumer ? TimeSpan.Zero : DrainGrace);
         _closed.TrySetResult();
     }
 

@@ -33,12 +33,14 @@ internal sealed partial class HubConnections(IHubContext<RealtimeHub> hub, ILogg
             {
                 if (session.CloseReason == CloseReason.SlowConsumer)
                 {
-                    await client.SendAsync(ClientMethod, new HubFrame(FrameWriter.Close(CloseReason.SlowConsumer)));
+                    // Tell a client that is slow (but still reading) why; one that stopped reading gets a moment, no more.
+                    using var telling = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                    await client.SendAsync(ClientMethod, new HubFrame(FrameWriter.Close(CloseReason.SlowConsumer)), telling.Token);
                     break;
                 }
 
                 while (queue.TryDequeue(out var frame))
-                    await client.SendAsync(ClientMethod, new HubFrame(frame));
+                    await client.SendAsync(ClientMethod, new HubFrame(frame), session.WritesAbandoned);
             }
         }
         catch (Exception ex)

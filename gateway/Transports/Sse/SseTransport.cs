@@ -89,6 +89,7 @@ internal sealed partial class SseTransport(
     {
         var queue = session.Outbound;
         var body = response.BodyWriter;
+        using var writes = CancellationTokenSource.CreateLinkedTokenSource(aborted, session.WritesAbandoned);
         try
         {
             while (await queue.WaitToReadAsync(CancellationToken.None))
@@ -97,7 +98,7 @@ internal sealed partial class SseTransport(
                 {
                     // The backlog is what this client cannot take; tell it why it is cut off, and stop.
                     WriteEvent(body, FrameWriter.Close(CloseReason.SlowConsumer), id: null);
-                    await body.FlushAsync(aborted);
+                    await body.FlushAsync(writes.Token);
                     return;
                 }
 
@@ -113,7 +114,7 @@ internal sealed partial class SseTransport(
                     WriteEvent(body, frame, session.CreateResumeToken());
                 }
 
-                var flushed = await body.FlushAsync(aborted);
+                var flushed = await body.FlushAsync(writes.Token);
                 if (flushed.IsCanceled || flushed.IsCompleted)
                     break;
             }

@@ -148,12 +148,12 @@ internal sealed partial class WebSocketTransport(
                 if (batchBuffer is not null)
                 {
                     FillBatch(queue, batchBuffer);
-                    await socket.SendAsync(batchBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                    await socket.SendAsync(batchBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, session.WritesAbandoned);
                     continue;
                 }
 
                 while (queue.TryDequeue(out var frame))
-                    await socket.SendAsync(frame.Utf8, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                    await socket.SendAsync(frame.Utf8, WebSocketMessageType.Text, endOfMessage: true, session.WritesAbandoned);
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
