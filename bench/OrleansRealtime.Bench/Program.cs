@@ -1,3 +1,4 @@
+using OrleansRealtime.Bench.Auth;
 using OrleansRealtime.Bench.Fanout;
 using OrleansRealtime.Bench.Memory;
 using OrleansRealtime.Bench.RawServer;
@@ -7,6 +8,7 @@ using OrleansRealtime.Bench.Streams;
 //   fanout     one publisher, N subscribers (WebSocket or another transport), each system measured in its own process (see bench/README.md)
 //   memory     gateway memory per idle connection, per transport
 //   serve-raw  the raw-websocket baseline server; `fanout` starts it itself, as a separate process
+//   auth       connects/s with a token vs anonymous, and the per-frame cost of rate limiting
 //   streams    durable stream append and consumer-group throughput over REST, memory and Redis storage
 return args switch
 {
@@ -14,6 +16,7 @@ return args switch
     ["memory", .. var rest] => await MemoryCommand.RunAsync(args, rest),
     ["serve-raw", .. var rest] => await RawBroadcastServer.RunAsync(rest),
     ["streams", .. var rest] => await StreamsCommand.RunAsync(args, rest),
+    ["auth", .. var rest] => await AuthCommand.RunAsync(args, rest),
     _ => Usage(),
 };
 
@@ -26,7 +29,8 @@ static int Usage()
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- memory [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- serve-raw --port P
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- streams [options]
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- auth [options]
 
-        """ + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help);
+        """ + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help + Environment.NewLine + AuthCommand.Help);
     return 2;
 }
