@@ -48,7 +48,9 @@ internal sealed class ClientIdentityResolver(IOptions<AuthOptions> options, Toke
         if (owner is null or { IsAnonymous: true })
             return;
         var token = FindToken(request) ?? throw new ProtocolException(ErrorCode.Unauthorized, "this connection belongs to an authenticated user: send the token with the request");
-        var caller = await tokens.ValidateAsync(token);
+        // Lifetime is not checked here: the session closes with 'token_expired' itself, and a poll must still be able
+        // to fetch that close frame.
+        var caller = await tokens.ValidateOwnerAsync(token);
         if (caller.UserId != owner.UserId)
             throw new ProtocolException(ErrorCode.Forbidden, "the token is not the connection owner's");
     }

@@ -21,6 +21,7 @@ internal sealed class TokenValidator
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters? _parameters;
+    private readonly TokenValidationParameters? _ignoringLifetime;
     private readonly TimeProvider _time;
 
     public TokenValidator(IOptions<AuthOptions> options, TimeProvider time)
@@ -59,20 +60,31 @@ internal sealed class TokenValidator
             LifetimeValidator = ValidateLifetime,
             NameClaimType = "sub",
         };
+        _ignoringLifetime = _parameters.Clone();
+        _ignoringLifetime.ValidateLifetime = false;
+        _ignoringLifetime.LifetimeValidator = null;
     }
 
     /// <summary>
     /// Validates a token: its identity, or <c>unauthorized</c> naming what is wrong (the reason is safe to show; it
     /// never includes key material).
     /// </summary>
-    public async Task<ClientIdentity> ValidateAsync(string token)
+    public Task<ClientIdentity> ValidateAsync(string token) => ValidateAsync(token, _parameters);
+
+    /// <summary>
+    /// Validates signature, issuer and audience but not lifetime: for requests that only prove they come from a
+    /// connection's owner, whose connection the session itself closes when its token expires.
+    /// </summary>
+    public Task<ClientIdentity> ValidateOwnerAsync(string token) => ValidateAsync(token, _ignoringLifetime);
+
+    private async Task<ClientIdentity> ValidateAsync(string token, TokenValidationParameters? parameters)
     {
-        if (_parameters is null)
+        if (parameters is null)
             throw new ProtocolException(ErrorCode.Unauthorized, "this gateway has no token keys configured (Realtime:Auth:JwtSecret, PublicKeys or JwksFile)");
         if (token.Length > MaxTokenLength)
             throw new ProtocolException(ErrorCode.Unauthorized, $"token is longer than {MaxTokenLength} characters");
 
-        var result = await _handler.ValidateTokenAsync(token, _parameters);
+        var result = await _handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
             throw new ProtocolException(ErrorCode.Unauthorized, Describe(result.Exception));
 
