@@ -17,6 +17,8 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     public const int SubscriberLeaseSeconds = 90;
     public const int StreamAckTimeoutMs = 300;
     public const int StreamTrimIntervalMs = 50;
+    public const int GatewayLeaseSeconds = 30;
+    public const int GatewayCommandTimeoutMs = 500;
 
     private readonly string _clockId;
     private TestCluster? _cluster;
@@ -68,6 +70,8 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
             ["Realtime:Channels:SubscriberLeaseSeconds"] = $"{SubscriberLeaseSeconds}",
             ["Realtime:Streams:AckTimeoutMs"] = $"{StreamAckTimeoutMs}",
             ["Realtime:Streams:TrimIntervalMs"] = $"{StreamTrimIntervalMs}",
+            ["Realtime:Gateways:LeaseSeconds"] = $"{GatewayLeaseSeconds}",
+            ["Realtime:Gateways:CommandTimeoutMs"] = $"{GatewayCommandTimeoutMs}",
         };
         foreach (var (key, value) in settings)
             builder.Properties[$"{RealtimeSiloConfigurator.Section}:{key}"] = value;
