@@ -15,8 +15,8 @@ internal static class ConnectionEndpoints
 
     public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder api)
     {
-        var connections = api.MapGroup("/connections").WithTags("Connections");
-        connections.MapGet("/", ListAsync)
+        var connections = api.MapGroup(string.Empty).WithTags("Connections");
+        connections.MapGet("/connections", ListAsync)
             .WithName("ListConnections")
             .WithSummary("The connections of every gateway")
             .WithDescription($"Ordered by connection id, at most 'limit' (default {DefaultLimit}, at most {MaxLimit}) with an id after " +
@@ -25,14 +25,14 @@ internal static class ConnectionEndpoints
             .Produces<ConnectionListResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        connections.MapGet("/{connectionId}", GetAsync)
+        connections.MapGet("/connections/{connectionId}", GetAsync)
             .WithName("GetConnection")
             .WithSummary("A connection on any gateway")
             .WithDescription("Its user, transport, gateway, channels, and the frames and bytes waiting in its send queue.")
             .Produces<ConnectionResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        connections.MapDelete("/{connectionId}", CloseAsync)
+        connections.MapDelete("/connections/{connectionId}", CloseAsync)
             .WithName("CloseConnection")
             .WithSummary("Close a connection on any gateway")
             .WithDescription("The gateway holding it sends the client a 'close' frame with code 'closed_by_admin', then its transport ends.")
