@@ -25,6 +25,7 @@ internal sealed record ConnectionResponse(
 [JsonSerializable(typeof(ConnectionResponse))]
 [JsonSerializable(typeof(ConnectionListResponse))]
 [JsonSerializable(typeof(ClusterResponse))]
+[JsonSerializable(typeof(ChannelListResponse))]
 [JsonSerializable(typeof(StreamResponse))]
 [JsonSerializable(typeof(StreamListResponse))]
 [JsonSerializable(typeof(AppendResponse))]

@@ -16,3 +16,6 @@ internal sealed record GatewayLoadResponse(ConnectionCounts Connections, long Su
 /// <summary>A page of <c>GET /api/connections</c>: ordered by id; <c>next</c> is the cursor for <c>after</c>, null on the last page.</summary>
 /// <param name="Unreachable">Gateways that did not answer in time; their connections are missing from the page.</param>
 internal sealed record ConnectionListResponse(IReadOnlyList<ConnectionResponse> Connections, string? Next, IReadOnlyList<string> Unreachable);
+
+/// <summary>A page of <c>GET /api/channels</c>: ordered by name; <c>next</c> is the cursor for <c>after</c>, null on the last page.</summary>
+internal sealed record ChannelListResponse(IReadOnlyList<ChannelResponse> Channels, string? Next);

@@ -122,7 +122,7 @@ public static class GatewayHostingExtensions
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapAdminApi().MapChannelEndpoints().MapConnectionEndpoints().MapClusterEndpoints().MapStreamEndpoints();
+        app.MapAdminApi().MapChannelEndpoints().MapChannelListEndpoints().MapConnectionEndpoints().MapClusterEndpoints().MapStreamEndpoints();
         app.MapRealtimeObservability();
         app.MapRealtimeOpenApi();
         return app;

@@ -131,6 +131,36 @@ public sealed class ClusterAdminRestTests(ClusterAdminRestTests.Fixture fixture)
         gateway.GetProperty("load").GetProperty("connections").GetProperty("total").GetInt64().Should().Be(WebSockets(gateway));
     }
 
+    [Fact]
+    public async Task ChannelsArePagedByNameWithTheirState()
+    {
+        var prefix = TestNames.Channel("list");
+        foreach (var (suffix, messages) in new[] { ("a", 1), ("b", 2), ("c", 3) })
+        {
+            for (var i = 0; i < messages; i++)
+            {
+                using var published = await Http.PostAsync($"/api/channels/{prefix}.{suffix}/messages", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+                published.StatusCode.Should().Be(HttpStatusCode.OK);
+            }
+        }
+
+        var first = await Http.GetFromJsonAsync<JsonElement>($"/api/channels?limit=2&after={prefix}");
+        var page = first.GetProperty("channels").EnumerateArray().ToList();
+        page.Select(c => c.GetProperty("channel").GetString()).Should().Equal($"{prefix}.a", $"{prefix}.b");
+        page.Select(c => c.GetProperty("offset").GetInt64()).Should().Equal(1, 2);
+        page[0].GetProperty("epoch").GetString().Should().NotBeNullOrEmpty();
+        first.GetProperty("next").GetString().Should().Be($"{prefix}.b");
+
+        var second = await Http.GetFromJsonAsync<JsonElement>($"/api/channels?limit=2&after={prefix}.b");
+        var c = second.GetProperty("channels").EnumerateArray().First();
+        c.GetProperty("channel").GetString().Should().Be($"{prefix}.c");
+        c.GetProperty("offset").GetInt64().Should().Be(3);
+        c.GetProperty("historyLength").GetInt32().Should().Be(3);
+
+        using var bad = await Http.GetAsync("/api/channels?limit=0");
+        await bad.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "bad_request");
+    }
+
     private static JsonElement? ThisGateway(JsonElement cluster) =>
         cluster.GetProperty("gateways").EnumerateArray().Where(g => g.GetProperty("id").GetString() == Fixture.GatewayId).Cast<JsonElement?>().FirstOrDefault();
 
