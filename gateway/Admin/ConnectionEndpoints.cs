@@ -64,17 +64,27 @@ internal static class ConnectionEndpoints
 
     private static async Task<IResult> GetAsync(string connectionId, GatewayCommands local, ClusterAccess cluster)
     {
-        var connection = local.Find(connectionId) ?? await cluster.FindRemoteConnectionAsync(connectionId) ?? throw NotFound();
+        var connection = local.Find(connectionId) ?? Found(await cluster.FindRemoteConnectionAsync(connectionId));
         return Results.Json(ConnectionResponse.From(connection), AdminJsonContext.Default.ConnectionResponse);
     }
 
     /// <summary>Closes the connection: its client gets a <c>close</c> frame with <c>closed_by_admin</c>, then the transport ends.</summary>
     private static async Task<IResult> CloseAsync(string connectionId, GatewayCommands local, ClusterAccess cluster)
     {
-        if (!local.Close(connectionId) && !await cluster.CloseRemoteConnectionAsync(connectionId))
-            throw NotFound();
+        if (local.Close(connectionId) is null)
+            Found(await cluster.CloseRemoteConnectionAsync(connectionId));
         return Results.NoContent();
     }
 
-    private static ProtocolException NotFound() => new(ErrorCode.NotFound, "no open connection with this id on any gateway");
+    /// <summary>
+    /// The connection the other gateways found; not found is only certain when every gateway answered, otherwise
+    /// a silent one may hold it and the client should retry (<c>unavailable</c>).
+    /// </summary>
+    private static ConnectionSummary Found(ConnectionLookup lookup) => lookup switch
+    {
+        { Connection: { } connection } => connection,
+        { Unreachable.Count: 0 } => throw new ProtocolException(ErrorCode.NotFound, "no open connection with this id on any gateway"),
+        _ => throw new ProtocolException(
+            ErrorCode.Unavailable, $"no gateway that answered holds this connection, and {string.Join(", ", lookup.Unreachable)} did not answer; retry shortly"),
+    };
 }

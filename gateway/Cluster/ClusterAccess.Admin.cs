@@ -18,10 +18,10 @@ internal sealed partial class ClusterAccess
     public ValueTask<ConnectionPage> ListRemoteConnectionsAsync(string? after, int limit, string exceptGatewayId) =>
         CallAsync(GatewayDirectory.ListConnectionsAsync(after, limit, exceptGatewayId), "list-connections", "cluster");
 
-    public ValueTask<ConnectionSummary?> FindRemoteConnectionAsync(string connectionId) =>
+    public ValueTask<ConnectionLookup> FindRemoteConnectionAsync(string connectionId) =>
         CallAsync(GatewayDirectory.FindConnectionAsync(connectionId), "find-connection", connectionId);
 
-    public ValueTask<bool> CloseRemoteConnectionAsync(string connectionId) =>
+    public ValueTask<ConnectionLookup> CloseRemoteConnectionAsync(string connectionId) =>
         CallAsync(GatewayDirectory.CloseConnectionAsync(connectionId), "close-connection", connectionId);
 
     /// <summary>Up to <paramref name="limit"/> channel names after <paramref name="after"/>, merged in order over every directory shard.</summary>

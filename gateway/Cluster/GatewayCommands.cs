@@ -34,20 +34,21 @@ internal sealed class GatewayCommands(SessionRegistry sessions, GatewayInfo gate
 
     public ConnectionSummary? Find(string connectionId) => sessions.Find(connectionId) is { } session ? Describe(session) : null;
 
-    /// <summary>Closes a local connection: its client gets a <c>close</c> frame with <c>closed_by_admin</c>, then its transport ends.</summary>
-    public bool Close(string connectionId)
+    /// <summary>Closes a local connection (its client gets a <c>close</c> frame with <c>closed_by_admin</c>, then its transport ends); answers it as it was.</summary>
+    public ConnectionSummary? Close(string connectionId)
     {
         if (sessions.Find(connectionId) is not { } session)
-            return false;
+            return null;
+        var summary = Describe(session);
         session.Close(CloseReason.ClosedByAdmin);
-        return true;
+        return summary;
     }
 
     Task<IReadOnlyList<ConnectionSummary>> IGatewayObserver.ListConnectionsAsync(string? after, int limit) => Task.FromResult(List(after, limit));
 
     Task<ConnectionSummary?> IGatewayObserver.GetConnectionAsync(string connectionId) => Task.FromResult(Find(connectionId));
 
-    Task<bool> IGatewayObserver.CloseConnectionAsync(string connectionId) => Task.FromResult(Close(connectionId));
+    Task<ConnectionSummary?> IGatewayObserver.CloseConnectionAsync(string connectionId) => Task.FromResult(Close(connectionId));
 
     private ConnectionSummary Describe(Session session) => new(
         session.ConnectionId,

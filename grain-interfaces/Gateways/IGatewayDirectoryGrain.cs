@@ -33,11 +33,11 @@ public interface IGatewayDirectoryGrain : IGrainWithIntegerKey
     [Alias("list-connections"), AlwaysInterleave]
     ValueTask<ConnectionPage> ListConnectionsAsync(string? after, int limit, string? exceptGatewayId);
 
-    /// <summary>The connection with this id on whichever live gateway holds it, or null.</summary>
+    /// <summary>The connection with this id on whichever live gateway holds it.</summary>
     [Alias("find-connection"), AlwaysInterleave]
-    ValueTask<ConnectionSummary?> FindConnectionAsync(string connectionId);
+    ValueTask<ConnectionLookup> FindConnectionAsync(string connectionId);
 
-    /// <summary>Closes the connection with this id (<c>closed_by_admin</c>) on whichever gateway holds it; false when none does.</summary>
+    /// <summary>Closes the connection with this id (<c>closed_by_admin</c>) on whichever live gateway holds it.</summary>
     [Alias("close-connection"), AlwaysInterleave]
-    ValueTask<bool> CloseConnectionAsync(string connectionId);
+    ValueTask<ConnectionLookup> CloseConnectionAsync(string connectionId);
 }

@@ -15,7 +15,7 @@ public interface IGatewayObserver : IGrainObserver
     [Alias("get-connection")]
     Task<ConnectionSummary?> GetConnectionAsync(string connectionId);
 
-    /// <summary>Closes this gateway's connection with this id (<c>closed_by_admin</c>); false when it has none.</summary>
+    /// <summary>Closes this gateway's connection with this id (<c>closed_by_admin</c>); answers it as it was, or null when it has none.</summary>
     [Alias("close-connection")]
-    Task<bool> CloseConnectionAsync(string connectionId);
+    Task<ConnectionSummary?> CloseConnectionAsync(string connectionId);
 }

@@ -60,16 +60,18 @@ internal sealed partial class GatewayDirectoryGrain(
         return new ConnectionPage(connections, Unreachable(asked, answers));
     }
 
-    public async ValueTask<ConnectionSummary?> FindConnectionAsync(string connectionId)
-    {
-        var answers = await Task.WhenAll(Live().Select(m => AskAsync(m, o => o.GetConnectionAsync(connectionId), "get-connection")));
-        return answers.Select(a => a.Value).FirstOrDefault(c => c is not null);
-    }
+    public ValueTask<ConnectionLookup> FindConnectionAsync(string connectionId) =>
+        LookUpAsync(o => o.GetConnectionAsync(connectionId), "get-connection");
 
-    public async ValueTask<bool> CloseConnectionAsync(string connectionId)
+    public ValueTask<ConnectionLookup> CloseConnectionAsync(string connectionId) =>
+        LookUpAsync(o => o.CloseConnectionAsync(connectionId), "close-connection");
+
+    /// <summary>Asks every live gateway at once (connection ids are unique, so at most one holds it).</summary>
+    private async ValueTask<ConnectionLookup> LookUpAsync(Func<IGatewayObserver, Task<ConnectionSummary?>> command, string operation)
     {
-        var answers = await Task.WhenAll(Live().Select(m => AskAsync(m, o => o.CloseConnectionAsync(connectionId), "close-connection")));
-        return answers.Any(a => a.Ok && a.Value);
+        var asked = Live();
+        var answers = await Task.WhenAll(asked.Select(m => AskAsync(m, command, operation)));
+        return new ConnectionLookup(answers.Select(a => a.Value).FirstOrDefault(c => c is not null), Unreachable(asked, answers));
     }
 
     /// <summary>The members whose lease is current, ordered by id; lapsed ones are dropped here rather than on a timer.</summary>

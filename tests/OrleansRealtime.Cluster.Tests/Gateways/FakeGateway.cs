@@ -37,13 +37,13 @@ internal sealed class FakeGateway(string gatewayId, params string[] connectionId
         return _connections.GetValueOrDefault(connectionId);
     }
 
-    public async Task<bool> CloseConnectionAsync(string connectionId)
+    public async Task<ConnectionSummary?> CloseConnectionAsync(string connectionId)
     {
         await StallAsync();
-        if (!_connections.TryRemove(connectionId, out _))
-            return false;
+        if (!_connections.TryRemove(connectionId, out var connection))
+            return null;
         Closed.Enqueue(connectionId);
-        return true;
+        return connection;
     }
 
     private Task StallAsync() => Stalled?.Task ?? Task.CompletedTask;

@@ -115,16 +115,16 @@ public sealed class GatewayDirectoryGrainTests(MemoryChannelClusterFixture fixtu
         await RenewAsync(a);
         await RenewAsync(b);
 
-        (await Directory.FindConnectionAsync("c-2")).Should().BeEquivalentTo(
-            new ConnectionSummary("c-2", "user-c-2", "websocket", "gw-b", ["news"], 0, 0));
-        (await Directory.FindConnectionAsync("c-9")).Should().BeNull();
+        var expected = new ConnectionSummary("c-2", "user-c-2", "websocket", "gw-b", ["news"], 0, 0);
+        (await Directory.FindConnectionAsync("c-2")).Should().BeEquivalentTo(new ConnectionLookup(expected, []));
+        (await Directory.FindConnectionAsync("c-9")).Should().BeEquivalentTo(new ConnectionLookup(null, []));
 
-        (await Directory.CloseConnectionAsync("c-2")).Should().BeTrue();
+        (await Directory.CloseConnectionAsync("c-2")).Connection.Should().BeEquivalentTo(expected);
         b.Closed.Should().Equal("c-2");
         a.Closed.Should().BeEmpty();
 
-        (await Directory.CloseConnectionAsync("c-2")).Should().BeFalse("the connection is gone");
-        (await Directory.FindConnectionAsync("c-2")).Should().BeNull();
+        (await Directory.CloseConnectionAsync("c-2")).Connection.Should().BeNull("the connection is gone");
+        (await Directory.FindConnectionAsync("c-2")).Connection.Should().BeNull();
     }
 
     [Fact]
@@ -140,7 +140,10 @@ public sealed class GatewayDirectoryGrainTests(MemoryChannelClusterFixture fixtu
             page.Connections.Select(c => c.ConnectionId).Should().Equal("c-2");
             page.Unreachable.Should().Equal("gw-stalled");
 
-            (await Directory.FindConnectionAsync("c-2")).Should().NotBeNull("one silent gateway does not hide the others'");
+            (await Directory.FindConnectionAsync("c-2")).Connection.Should().NotBeNull("one silent gateway does not hide the others'");
+            var missing = await Directory.CloseConnectionAsync("c-9");
+            missing.Connection.Should().BeNull();
+            missing.Unreachable.Should().Equal(["gw-stalled"], "the silent gateway might hold it, so 'not found' is not certain");
         }
         finally
         {
