@@ -203,6 +203,37 @@ public abstract class ClusterTests<TFixture>(TFixture fixture, ITestOutputHelper
             .Should().Be("gw-a", "the connection on A is untouched");
     });
 
+    [Fact]
+    public async Task AKilledGatewayIsUnreachableUntilItsLeaseLapsesThenGone()
+    {
+        await using var cluster = await StartPrivateClusterAsync();
+        var (a, b) = (cluster.Gateway("gw-a"), cluster.Gateway("gw-b"));
+        var onB = await b.ConnectAsync("user=doomed");
+        await Eventually.HoldsAsync(
+            () => ListAllConnectionsAsync(a.Http),
+            all => all.ContainsKey(onB.ConnectionId),
+            "gateway A lists the connection on gateway B",
+            DeliveryTimeout);
+
+        b.Kill();
+        onB.Abort();
+
+        // B's lease is still current: its connection may exist, so A cannot say 'not found'.
+        using var whileLeased = await a.Http.DeleteAsync(new Uri($"/api/connections/{onB.ConnectionId}", UriKind.Relative));
+        whileLeased.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, await whileLeased.Content.ReadAsStringAsync());
+        (await whileLeased.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().Should().Be("unavailable");
+
+        // Once the lease (30 s by default) lapses, B is dead: gone from the cluster view, and its connection is not found.
+        await Eventually.HoldsAsync(
+            () => a.Http.GetFromJsonAsync<JsonElement>("/api/cluster"),
+            topology => topology.GetProperty("gateways").EnumerateArray().Select(g => g.GetProperty("id").GetString()).SequenceEqual(["gw-a"]),
+            "the cluster lists gateway A alone",
+            TimeSpan.FromSeconds(90));
+        using var afterLease = await a.Http.DeleteAsync(new Uri($"/api/connections/{onB.ConnectionId}", UriKind.Relative));
+        afterLease.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        await onB.DisposeAsync();
+    }
+
     /// <summary>Every connection of the cluster by id, paging through <c>GET /api/connections</c>.</summary>
     private static async Task<Dictionary<string, JsonElement>> ListAllConnectionsAsync(HttpClient http)
     {
