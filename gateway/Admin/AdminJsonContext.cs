@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansRealtime.Gateways;
 
 namespace OrleansRealtime.Gateway.Admin;
 
@@ -11,13 +12,20 @@ internal sealed record ChannelResponse(string Channel, string Epoch, long Offset
 
 /// <summary>One connection on the admin API: who, how, what it subscribes to, and how much is waiting to be sent.</summary>
 internal sealed record ConnectionResponse(
-    string ConnectionId, string? UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes);
+    string ConnectionId, string? UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes)
+{
+    public static ConnectionResponse From(ConnectionSummary c) =>
+        new(c.ConnectionId, c.UserId, c.Transport, c.GatewayId, c.Channels, c.QueuedFrames, c.QueuedBytes);
+}
 
 /// <summary>Source-generated JSON for the admin API's answers (camelCase on the wire).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PublishResponse))]
 [JsonSerializable(typeof(ChannelResponse))]
 [JsonSerializable(typeof(ConnectionResponse))]
+[JsonSerializable(typeof(ConnectionListResponse))]
+[JsonSerializable(typeof(ClusterResponse))]
+[JsonSerializable(typeof(ChannelListResponse))]
 [JsonSerializable(typeof(StreamResponse))]
 [JsonSerializable(typeof(StreamListResponse))]
 [JsonSerializable(typeof(AppendResponse))]

@@ -68,6 +68,8 @@ public static class GatewayHostingExtensions
         });
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<FeedMaintenanceService>();
+        services.AddSingleton<GatewayCommands>();
+        services.AddHostedService<GatewayDirectoryService>();
         services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionObserver>();
         services.AddHostedService<ConnectionDrainService>();
 
@@ -120,7 +122,7 @@ public static class GatewayHostingExtensions
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapAdminApi().MapChannelEndpoints().MapConnectionEndpoints().MapStreamEndpoints();
+        app.MapAdminApi().MapChannelEndpoints().MapChannelListEndpoints().MapConnectionEndpoints().MapClusterEndpoints().MapStreamEndpoints();
         app.MapRealtimeObservability();
         app.MapRealtimeOpenApi();
         return app;

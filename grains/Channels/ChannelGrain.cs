@@ -34,6 +34,7 @@ internal sealed partial class ChannelGrain(
             .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, _channel));
         (_top, _epoch) = await store.OpenAsync(_channel, cancellationToken);
         LogActivated(logger, _channel, _epoch, _top);
+        await RegisterInDirectoryAsync();
     }
 
     public async ValueTask<ChannelPosition> PublishAsync(PublishRequest request)
@@ -93,6 +94,19 @@ internal sealed partial class ChannelGrain(
             _subscribers[gatewayId] = new SubscriberReport(count, clock.GetUtcNow());
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Lists the channel for <c>GET /api/channels</c>; once per activation, and never failing the activation.</summary>
+    private async Task RegisterInDirectoryAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IChannelDirectoryGrain>(ChannelDirectory.ShardOf(_channel)).RegisterAsync(_channel);
+        }
+        catch (Exception exception)
+        {
+            LogDirectoryFailed(logger, exception, _channel);
+        }
     }
 
     private ChannelMessage NextMessage(PublishRequest request) =>

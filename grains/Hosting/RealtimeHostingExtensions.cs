@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansRealtime.Channels;
+using OrleansRealtime.Gateways;
 using OrleansRealtime.History;
 using OrleansRealtime.Streams;
 using StackExchange.Redis;
@@ -104,6 +105,10 @@ public static class RealtimeHostingExtensions
             .ValidateOnStart();
         silo.Services.AddOptions<StreamOptions>()
             .Bind(configuration.GetSection(StreamOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<GatewayDirectoryOptions>()
+            .Bind(configuration.GetSection(GatewayDirectoryOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         return silo;

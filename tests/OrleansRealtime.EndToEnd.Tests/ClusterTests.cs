@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrleansRealtime.EndToEnd.Tests.Infrastructure;
@@ -163,6 +165,90 @@ public abstract class ClusterTests<TFixture>(TFixture fixture, ITestOutputHelper
         received.Select(m => m.Offset()).Should().Equal(Offsets(1, (int)lastOffset), "B keeps delivering every offset in order");
         foreach (var (offset, n) in afterKill)
             received[(int)offset - 1].GetProperty("data").GetProperty("n").GetInt32().Should().Be(n, $"offset {offset} is what its ack said");
+    }
+
+    [Fact]
+    public Task AnAdministratorOnOneGatewayListsAndClosesConnectionsOfAnother() => OnSharedClusterAsync(async cluster =>
+    {
+        var (a, b) = (cluster.Gateway("gw-a"), cluster.Gateway("gw-b"));
+        await using var onA = await a.ConnectAsync("user=admin-a");
+        await using var onB = await b.ConnectAsync("user=admin-b");
+
+        // Each gateway renews its directory lease periodically; B's observer is reachable once B has registered.
+        var listed = await Eventually.HoldsAsync(
+            () => ListAllConnectionsAsync(a.Http),
+            all => all.ContainsKey(onA.ConnectionId) && all.ContainsKey(onB.ConnectionId),
+            "gateway A lists the connections of both gateways",
+            DeliveryTimeout);
+        listed[onA.ConnectionId].GetProperty("gateway").GetString().Should().Be("gw-a");
+        listed[onB.ConnectionId].GetProperty("gateway").GetString().Should().Be("gw-b");
+        listed[onB.ConnectionId].GetProperty("userId").GetString().Should().Be("admin-b");
+
+        var found = await a.Http.GetFromJsonAsync<JsonElement>($"/api/connections/{onB.ConnectionId}");
+        found.GetProperty("gateway").GetString().Should().Be("gw-b");
+
+        var topology = await a.Http.GetFromJsonAsync<JsonElement>("/api/cluster");
+        topology.GetProperty("gateways").EnumerateArray().Select(g => g.GetProperty("id").GetString()).Should().Contain(["gw-a", "gw-b"]);
+        topology.GetProperty("silos").EnumerateArray().Should().Contain(s => s.GetProperty("status").GetString() == "Active");
+
+        using var closed = await a.Http.DeleteAsync(new Uri($"/api/connections/{onB.ConnectionId}", UriKind.Relative));
+        closed.StatusCode.Should().Be(HttpStatusCode.NoContent, "gateway A closes a connection that lives on gateway B");
+        var close = await onB.NextOfTypeAsync("close", DeliveryTimeout);
+        close.GetProperty("code").GetString().Should().Be("closed_by_admin");
+        await onB.EndedAsync(DeliveryTimeout);
+
+        using var gone = await a.Http.GetAsync(new Uri($"/api/connections/{onB.ConnectionId}", UriKind.Relative));
+        gone.StatusCode.Should().Be(HttpStatusCode.NotFound, "no gateway holds the closed connection");
+        (await a.Http.GetFromJsonAsync<JsonElement>($"/api/connections/{onA.ConnectionId}")).GetProperty("gateway").GetString()
+            .Should().Be("gw-a", "the connection on A is untouched");
+    });
+
+    [Fact]
+    public async Task AKilledGatewayIsUnreachableUntilItsLeaseLapsesThenGone()
+    {
+        await using var cluster = await StartPrivateClusterAsync();
+        var (a, b) = (cluster.Gateway("gw-a"), cluster.Gateway("gw-b"));
+        var onB = await b.ConnectAsync("user=doomed");
+        await Eventually.HoldsAsync(
+            () => ListAllConnectionsAsync(a.Http),
+            all => all.ContainsKey(onB.ConnectionId),
+            "gateway A lists the connection on gateway B",
+            DeliveryTimeout);
+
+        b.Kill();
+        onB.Abort();
+
+        // B's lease is still current: its connection may exist, so A cannot say 'not found'.
+        using var whileLeased = await a.Http.DeleteAsync(new Uri($"/api/connections/{onB.ConnectionId}", UriKind.Relative));
+        whileLeased.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, await whileLeased.Content.ReadAsStringAsync());
+        (await whileLeased.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().Should().Be("unavailable");
+
+        // Once the lease (30 s by default) lapses, B is dead: gone from the cluster view, and its connection is not found.
+        await Eventually.HoldsAsync(
+            () => a.Http.GetFromJsonAsync<JsonElement>("/api/cluster"),
+            topology => topology.GetProperty("gateways").EnumerateArray().Select(g => g.GetProperty("id").GetString()).SequenceEqual(["gw-a"]),
+            "the cluster lists gateway A alone",
+            TimeSpan.FromSeconds(90));
+        using var afterLease = await a.Http.DeleteAsync(new Uri($"/api/connections/{onB.ConnectionId}", UriKind.Relative));
+        afterLease.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        await onB.DisposeAsync();
+    }
+
+    /// <summary>Every connection of the cluster by id, paging through <c>GET /api/connections</c>.</summary>
+    private static async Task<Dictionary<string, JsonElement>> ListAllConnectionsAsync(HttpClient http)
+    {
+        var all = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        string? after = null;
+        do
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>($"/api/connections?limit=100{(after is null ? "" : "&after=" + after)}");
+            foreach (var connection in page.GetProperty("connections").EnumerateArray())
+                all[connection.GetProperty("connectionId").GetString()!] = connection;
+            after = page.GetProperty("next").GetString();
+        }
+        while (after is not null);
+
+        return all;
     }
 
     protected static IEnumerable<long> Offsets(long first, int count) => Enumerable.Range(0, count).Select(i => first + i);

@@ -18,6 +18,8 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     /// <summary>Redis measures ack time-outs on its own (real) clock: long enough that a loaded machine cannot let it pass between two reads of one test.</summary>
     public const int StreamAckTimeoutMs = 3000;
     public const int StreamTrimIntervalMs = 50;
+    public const int GatewayLeaseSeconds = 30;
+    public const int GatewayCommandTimeoutMs = 500;
 
     private readonly string _clockId;
     private TestCluster? _cluster;
@@ -69,6 +71,8 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
             ["Realtime:Channels:SubscriberLeaseSeconds"] = $"{SubscriberLeaseSeconds}",
             ["Realtime:Streams:AckTimeoutMs"] = $"{StreamAckTimeoutMs}",
             ["Realtime:Streams:TrimIntervalMs"] = $"{StreamTrimIntervalMs}",
+            ["Realtime:Gateways:LeaseSeconds"] = $"{GatewayLeaseSeconds}",
+            ["Realtime:Gateways:CommandTimeoutMs"] = $"{GatewayCommandTimeoutMs}",
         };
         foreach (var (key, value) in settings)
             builder.Properties[$"{RealtimeSiloConfigurator.Section}:{key}"] = value;

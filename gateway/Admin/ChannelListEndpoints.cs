@@ -1,0 +1,44 @@
+using OrleansRealtime.Gateway.Cluster;
+using OrleansRealtime.Gateway.Protocol;
+
+namespace OrleansRealtime.Gateway.Admin;
+
+/// <summary><c>GET /api/channels</c>: the channels of the channel directory, paged by name, each with its state.</summary>
+internal static class ChannelListEndpoints
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    public static RouteGroupBuilder MapChannelListEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/channels", ListAsync)
+            .WithName("ListChannels")
+            .WithTags("Channels")
+            .WithSummary("The channels of the cluster")
+            .WithDescription($"Every channel that has been active (registered when its grain activates), ordered by name, at most 'limit' " +
+                             $"(default {DefaultLimit}, at most {MaxLimit}) with a name after 'after'; 'next' is the cursor of the following " +
+                             "page (null on the last one). Each entry is the channel's state as GET /api/channels/{channel} answers it.")
+            .Produces<ChannelListResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(ClusterAccess cluster, string? limit = null, string? after = null)
+    {
+        var max = ChannelEndpoints.ParseQueryNumber(limit, nameof(limit), DefaultLimit);
+        if (max is < 1 or > MaxLimit)
+            throw ProtocolException.BadRequest($"'limit' must be between 1 and {MaxLimit}");
+        if (string.IsNullOrEmpty(after))
+            after = null;
+
+        var pageSize = (int)max;
+        var names = await cluster.ListChannelNamesAsync(after, pageSize);
+        var infos = await Task.WhenAll(names.Select(name => cluster.GetInfoAsync(name).AsTask()));
+        var channels = infos
+            .Select(info => new ChannelResponse(info.Channel, info.Epoch, info.Offset, info.HistoryLength, info.Subscribers, info.Published))
+            .ToList();
+        var next = names.Count == pageSize ? names[^1] : null;
+        return Results.Json(new ChannelListResponse(channels, next), AdminJsonContext.Default.ChannelListResponse);
+    }
+}
