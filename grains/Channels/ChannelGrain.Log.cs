@@ -18,4 +18,7 @@ internal sealed partial class ChannelGrain
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Channel {Channel}: offset {Offset} is durable but its stream publication failed; gateways will fill the gap from history")]
     private static partial void LogStreamPublishFailed(ILogger logger, Exception exception, string channel, long offset);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Channel {Channel}: forwarding offset {Offset} to pattern {Pattern} failed")]
+    private static partial void LogPatternForwardFailed(ILogger logger, Exception exception, string channel, long offset, string pattern);
 }

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansRealtime.Channels;
 using OrleansRealtime.History;
+using OrleansRealtime.Patterns;
+using OrleansRealtime.Presence;
 using StackExchange.Redis;
 
 namespace OrleansRealtime.Hosting;
@@ -99,6 +101,15 @@ public static class RealtimeHostingExtensions
             .Bind(configuration.GetSection(ChannelOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<PresenceOptions>()
+            .Bind(configuration.GetSection(PresenceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<PatternOptions>()
+            .Bind(configuration.GetSection(PatternOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton<PatternCache>();
         return silo;
     }
 

@@ -15,6 +15,10 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     public const int TtlSeconds = 60;
     public const int MaxPageSize = 20;
     public const int SubscriberLeaseSeconds = 90;
+    public const int PresenceLeaseSeconds = 30;
+    public const int InboxSize = 5;
+    public const int InboxTtlSeconds = 30;
+    public const int PatternRefreshMilliseconds = 1000;
 
     private readonly string _clockId;
     private TestCluster? _cluster;
@@ -57,6 +61,10 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
             ["Realtime:History:TtlSeconds"] = $"{TtlSeconds}",
             ["Realtime:History:MaxPageSize"] = $"{MaxPageSize}",
             ["Realtime:Channels:SubscriberLeaseSeconds"] = $"{SubscriberLeaseSeconds}",
+            ["Realtime:Presence:LeaseSeconds"] = $"{PresenceLeaseSeconds}",
+            ["Realtime:Presence:InboxSize"] = $"{InboxSize}",
+            ["Realtime:Presence:InboxTtlSeconds"] = $"{InboxTtlSeconds}",
+            ["Realtime:Patterns:RefreshMilliseconds"] = $"{PatternRefreshMilliseconds}",
         };
         foreach (var (key, value) in settings)
             builder.Properties[$"{RealtimeSiloConfigurator.Section}:{key}"] = value;
