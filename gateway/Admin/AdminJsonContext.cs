@@ -13,9 +13,23 @@ internal sealed record ChannelResponse(string Channel, string Epoch, long Offset
 internal sealed record ConnectionResponse(
     string ConnectionId, string UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes);
 
+/// <summary>The room list: each occupied room with its member count.</summary>
+internal sealed record RoomListResponse(IReadOnlyList<RoomSummaryResponse> Rooms);
+
+internal sealed record RoomSummaryResponse(string Room, int Members);
+
+/// <summary>The answer to a REST direct message: its offset in the recipient's log, and whether they were online.</summary>
+internal sealed record DirectResponse(long Offset, bool Online);
+
+/// <summary>A user's inbox: messages waiting and messages dropped so far.</summary>
+internal sealed record InboxResponse(long Pending, long Dropped);
+
 /// <summary>Source-generated JSON for the admin API's answers (camelCase on the wire).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PublishResponse))]
 [JsonSerializable(typeof(ChannelResponse))]
 [JsonSerializable(typeof(ConnectionResponse))]
+[JsonSerializable(typeof(RoomListResponse))]
+[JsonSerializable(typeof(DirectResponse))]
+[JsonSerializable(typeof(InboxResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateway.Cluster;
@@ -29,7 +28,7 @@ internal static class ChannelEndpoints
         if (priority is not null && !ClientFrameParser.TryParsePriority(priority, out parsedPriority))
             throw ProtocolException.BadRequest($"unknown priority '{priority}' (low, normal, high)");
 
-        var body = await ReadJsonBodyAsync(request, limits.Value.MaxFrameBytes);
+        var body = await RequestBody.ReadJsonValueAsync(request, limits.Value.MaxFrameBytes);
         var position = await cluster.PublishAsync(channel, new PublishRequest(body, From: null, parsedPriority));
         metrics.Published();
         return Results.Json(new PublishResponse(position.Offset, position.Epoch), AdminJsonContext.Default.PublishResponse);
@@ -72,32 +71,5 @@ internal static class ChannelEndpoints
         if (!long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
             throw ProtocolException.BadRequest($"'{name}' must be a non-negative integer");
         return value;
-    }
-
-    /// <summary>Reads a body of at most <paramref name="maxBytes"/> that must be exactly one JSON value.</summary>
-    private static async Task<byte[]> ReadJsonBodyAsync(HttpRequest request, int maxBytes)
-    {
-        var body = await RequestBody.ReadAsync(request, maxBytes);
-        if (!IsSingleJsonValue(body.Span))
-            throw ProtocolException.BadRequest("the body must be one JSON value (the message data)");
-        return body.ToArray();
-    }
-
-    private static bool IsSingleJsonValue(ReadOnlySpan<byte> utf8)
-    {
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-            return false;
-        try
-        {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = ClientFrameParser.MaxDepth });
-            if (!reader.Read())
-                return false;
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

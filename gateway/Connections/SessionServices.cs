@@ -5,12 +5,13 @@ using OrleansRealtime.Gateway.Hosting;
 
 namespace OrleansRealtime.Gateway.Connections;
 
-/// <summary>What every session shares: options, cluster access, channel feeds, the registry, metrics, time.</summary>
+/// <summary>What every session shares: options, cluster access, channel and pattern feeds, the registry, metrics, time.</summary>
 internal sealed class SessionServices(
     IOptions<LimitsOptions> limits,
     IOptions<GatewayOptions> gateway,
     ClusterAccess cluster,
     ChannelFeedRegistry feeds,
+    PatternFeedRegistry patterns,
     SessionRegistry sessions,
     RealtimeMetrics metrics,
     TimeProvider time,
@@ -23,6 +24,8 @@ internal sealed class SessionServices(
     public ClusterAccess Cluster { get; } = cluster;
 
     public ChannelFeedRegistry Feeds { get; } = feeds;
+
+    public PatternFeedRegistry Patterns { get; } = patterns;
 
     public SessionRegistry Sessions { get; } = sessions;
 

@@ -41,11 +41,13 @@ public static class GatewayHostingExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddOptions<TransportOptions>().Bind(configuration.GetSection(TransportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PresenceLeaseOptions>().Bind(configuration.GetSection(PresenceLeaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<ClusterAccess>();
         services.AddSingleton<ChannelFeedRegistry>();
+        services.AddSingleton<PatternFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<SessionServices>();
         services.AddSingleton<ClientIdentityResolver>();
@@ -62,6 +64,7 @@ public static class GatewayHostingExtensions
         });
         services.AddHostedService<HeartbeatService>();
         services.AddHostedService<FeedMaintenanceService>();
+        services.AddHostedService<PresenceLeaseService>();
         services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionObserver>();
         services.AddHostedService<ConnectionDrainService>();
 
@@ -93,7 +96,7 @@ public static class GatewayHostingExtensions
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints().MapConnectionEndpoints();
+        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints().MapConnectionEndpoints().MapRoomEndpoints().MapPresenceEndpoints();
         return app;
     }
 }
