@@ -11,7 +11,7 @@ internal sealed record ChannelResponse(string Channel, string Epoch, long Offset
 
 /// <summary>One connection on the admin API: who, how, what it subscribes to, and how much is waiting to be sent.</summary>
 internal sealed record ConnectionResponse(
-    string ConnectionId, string UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes);
+    string ConnectionId, string? UserId, string Transport, string Gateway, IReadOnlyList<string> Channels, int QueuedFrames, long QueuedBytes);
 
 /// <summary>The room list: each occupied room with its member count.</summary>
 internal sealed record RoomListResponse(IReadOnlyList<RoomSummaryResponse> Rooms);

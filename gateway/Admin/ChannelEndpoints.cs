@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateway.Cluster;
 using OrleansRealtime.Gateway.Connections;
@@ -12,11 +14,46 @@ internal static class ChannelEndpoints
 {
     public static RouteGroupBuilder MapChannelEndpoints(this RouteGroupBuilder api)
     {
-        var channels = api.MapGroup("/channels");
-        channels.MapPost("/{channel}/messages", PublishAsync);
-        channels.MapGet("/{channel}/messages", HistoryAsync);
-        channels.MapGet("/{channel}", InfoAsync);
+        var channels = api.MapGroup("/channels").WithTags("Channels");
+        channels.MapPost("/{channel}/messages", PublishAsync)
+            .WithName("PublishMessage")
+            .WithSummary("Publish a message")
+            .WithDescription("Publishes the request body (one JSON value, at most Realtime:Limits:MaxFrameBytes) as a server-side message " +
+                             "with the given priority (low, normal, high); answers the offset and epoch it got once history holds it.")
+            .AddOpenApiOperationTransformer(JsonBody)
+            .Produces<PublishResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        channels.MapGet("/{channel}/messages", HistoryAsync)
+            .WithName("ReadHistory")
+            .WithSummary("Read a channel's history")
+            .WithDescription("The messages after offset 'since' (exclusive; default 0), oldest first, at most 'limit' (default 100). " +
+                             "A 'since' from another epoch reads from the start of the current history. The answer is the history ack " +
+                             "frame without type and id: channel, epoch, offset (top), messages and more.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        channels.MapGet("/{channel}", InfoAsync)
+            .WithName("GetChannel")
+            .WithSummary("A channel's state")
+            .WithDescription("Offset, epoch, history length, messages published and subscribers per gateway.")
+            .Produces<ChannelResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
+    }
+
+    /// <summary>Documents the raw body (read by hand, so no content type restricts the route): any one JSON value.</summary>
+    internal static Task JsonBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The message data: one JSON value.",
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema() } },
+        };
+        return Task.CompletedTask;
     }
 
     /// <summary>Publishes the request body (one JSON value) as a server-side message; answers its offset and epoch.</summary>
@@ -29,22 +66,24 @@ internal static class ChannelEndpoints
             throw ProtocolException.BadRequest($"unknown priority '{priority}' (low, normal, high)");
 
         var body = await RequestBody.ReadJsonValueAsync(request, limits.Value.MaxFrameBytes);
-        var position = await cluster.PublishAsync(channel, new PublishRequest(body, From: null, parsedPriority));
+        var position = await cluster.PublishAsync(channel, new PublishRequest(body, From: null, parsedPriority), RealtimeActivities.ViaRest);
         metrics.Published();
         return Results.Json(new PublishResponse(position.Offset, position.Epoch), AdminJsonContext.Default.PublishResponse);
     }
 
     /// <summary>History after <c>since</c> (exclusive), oldest first; the same object as a <c>history</c> ack without type and id.</summary>
-    private static async Task<IResult> HistoryAsync(string channel, HttpRequest request, ClusterAccess cluster)
+    /// <remarks>The query values bind as strings, so a malformed number is this API's <c>bad_request</c> problem.</remarks>
+    private static async Task<IResult> HistoryAsync(string channel, ClusterAccess cluster, string? since = null, string? epoch = null, string? limit = null)
     {
         RequireChannel(channel);
-        var since = ParseQueryNumber(request, "since", 0L);
-        var limit = ParseQueryNumber(request, "limit", Session.DefaultHistoryLimit);
-        var epoch = request.Query["epoch"].ToString() is { Length: > 0 } e ? e : null;
-        if (limit > int.MaxValue)
+        var sinceOffset = ParseQueryNumber(since, nameof(since), 0L);
+        var maxCount = ParseQueryNumber(limit, nameof(limit), Session.DefaultHistoryLimit);
+        if (string.IsNullOrEmpty(epoch))
+            epoch = null;
+        if (maxCount > int.MaxValue)
             throw ProtocolException.BadRequest("'limit' is too large");
 
-        var page = await cluster.ReadHistoryAsync(channel, new HistoryQuery(since, epoch, (int)limit));
+        var page = await cluster.ReadHistoryAsync(channel, new HistoryQuery(sinceOffset, epoch, (int)maxCount));
         return Results.Bytes(FrameWriter.HistoryDocument(channel, page), "application/json");
     }
 
@@ -63,10 +102,9 @@ internal static class ChannelEndpoints
             throw ProtocolException.BadRequest($"invalid channel name '{channel}'");
     }
 
-    private static long ParseQueryNumber(HttpRequest request, string name, long fallback)
+    private static long ParseQueryNumber(string? raw, string name, long fallback)
     {
-        var raw = request.Query[name].ToString();
-        if (raw.Length == 0)
+        if (string.IsNullOrEmpty(raw))
             return fallback;
         if (!long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
             throw ProtocolException.BadRequest($"'{name}' must be a non-negative integer");

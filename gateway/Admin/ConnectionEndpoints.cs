@@ -8,9 +8,19 @@ internal static class ConnectionEndpoints
 {
     public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder api)
     {
-        var connections = api.MapGroup("/connections");
-        connections.MapGet("/{connectionId}", Get);
-        connections.MapDelete("/{connectionId}", Close);
+        var connections = api.MapGroup("/connections").WithTags("Connections");
+        connections.MapGet("/{connectionId}", Get)
+            .WithName("GetConnection")
+            .WithSummary("A connection of this gateway")
+            .WithDescription("Its user, transport, channels, and the frames and bytes waiting in its send queue.")
+            .Produces<ConnectionResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        connections.MapDelete("/{connectionId}", Close)
+            .WithName("CloseConnection")
+            .WithSummary("Close a connection of this gateway")
+            .WithDescription("The client gets a 'close' frame with code 'closed_by_admin', then its transport ends.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Cluster;
 using OrleansRealtime.Gateway.Connections;
@@ -11,10 +12,40 @@ internal static class PresenceEndpoints
 {
     public static RouteGroupBuilder MapPresenceEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/presence", GetManyAsync);
-        api.MapGet("/presence/{user}", GetOneAsync);
-        api.MapPost("/users/{user}/messages", SendDirectAsync);
-        api.MapGet("/users/{user}/inbox", InboxAsync);
+        api.MapGet("/presence", GetManyAsync)
+            .WithTags("Presence")
+            .WithName("GetPresenceOfUsers")
+            .WithSummary("Presence of several users")
+            .WithDescription("?users=a,b (at most 100) → {presence: [{user, status, lastSeen, state}]}.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/presence/{user}", GetOneAsync)
+            .WithTags("Presence")
+            .WithName("GetPresence")
+            .WithSummary("Presence of a user")
+            .WithDescription("{user, status (online, away, busy, offline), lastSeen, state}.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var users = api.MapGroup("/users").WithTags("Users");
+        users.MapPost("/{user}/messages", SendDirectAsync)
+            .WithName("SendDirect")
+            .WithSummary("Send a direct message to a user")
+            .WithDescription("The body (one JSON value) reaches every connection of the user live, or waits in their inbox " +
+                             "(bounded, with a TTL) for their next connection; answers its offset and whether they were online.")
+            .AddOpenApiOperationTransformer(ChannelEndpoints.JsonBody)
+            .Produces<DirectResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        users.MapGet("/{user}/inbox", InboxAsync)
+            .WithName("GetInbox")
+            .WithSummary("A user's inbox")
+            .WithDescription("Messages waiting for the user's next connection, and messages dropped so far (bound, TTL, history).")
+            .Produces<InboxResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

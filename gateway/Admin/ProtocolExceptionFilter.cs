@@ -1,9 +1,10 @@
+using OrleansRealtime.Gateway.Diagnostics;
 using OrleansRealtime.Gateway.Protocol;
 
 namespace OrleansRealtime.Gateway.Admin;
 
-/// <summary>Turns a <see cref="ProtocolException"/> thrown by a REST handler into its problem answer.</summary>
-internal sealed class ProtocolExceptionFilter : IEndpointFilter
+/// <summary>Turns a <see cref="ProtocolException"/> thrown by a REST handler into its problem answer, counted by code.</summary>
+internal sealed class ProtocolExceptionFilter(RealtimeMetrics metrics) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -13,6 +14,7 @@ internal sealed class ProtocolExceptionFilter : IEndpointFilter
         }
         catch (ProtocolException ex)
         {
+            metrics.Error(ex.Code);
             return Problems.For(ex);
         }
     }

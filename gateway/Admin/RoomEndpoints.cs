@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateway.Cluster;
@@ -12,11 +13,40 @@ internal static class RoomEndpoints
 {
     public static RouteGroupBuilder MapRoomEndpoints(this RouteGroupBuilder api)
     {
-        var rooms = api.MapGroup("/rooms");
-        rooms.MapGet("/", ListAsync);
-        rooms.MapGet("/{room}", GetAsync);
-        rooms.MapPost("/{room}/messages", SendAsync);
-        rooms.MapDelete("/{room}/members/{user}", RemoveMemberAsync);
+        api.MapGet("/rooms", ListAsync)
+            .WithTags("Rooms")
+            .WithName("ListRooms")
+            .WithSummary("The rooms that have members")
+            .WithDescription("Each room with at least one member, with its member count.")
+            .Produces<RoomListResponse>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var rooms = api.MapGroup("/rooms").WithTags("Rooms");
+        rooms.MapGet("/{room}", GetAsync)
+            .WithName("GetRoom")
+            .WithSummary("A room's members with their presence")
+            .WithDescription("room, offset and epoch of the room's log, and members: [{user, status, lastSeen, state}].")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        rooms.MapPost("/{room}/messages", SendAsync)
+            .WithName("SendToRoom")
+            .WithSummary("Send a message to a room")
+            .WithDescription("Sends the body (one JSON value) to the room's members as a 'room' frame with event '?event=' " +
+                             "(default 'message') and no sender; answers its offset and epoch in the room's log.")
+            .AddOpenApiOperationTransformer(ChannelEndpoints.JsonBody)
+            .Produces<PublishResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        rooms.MapDelete("/{room}/members/{user}", RemoveMemberAsync)
+            .WithName("RemoveRoomMember")
+            .WithSummary("Remove a member from a room")
+            .WithDescription("Removes the user whatever their connections: members get a 'leave' presence event and the user's " +
+                             "connections stop following the room. 404 when the user is not a member.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

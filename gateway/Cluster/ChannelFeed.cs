@@ -364,6 +364,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
 
     private void Deliver(ChannelMessage message)
     {
+        using var fanout = _registry.Metrics.StartFanout(message, _registry.Time);
         Volatile.Write(ref _lastActivity, _registry.Time.GetTimestamp());
         EncodedFrame? frame = null;
         var leaving = FeedFrames.LeavingMember(Channel, message);

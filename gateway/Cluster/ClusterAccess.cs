@@ -1,3 +1,4 @@
+using OrleansRealtime.Gateway.Diagnostics;
 using Orleans.Runtime;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateway.Protocol;
@@ -14,8 +15,22 @@ internal sealed partial class ClusterAccess(IClusterClient client, ILogger<Clust
 
     public IChannelGrain Channel(string channel) => Client.GetGrain<IChannelGrain>(channel);
 
-    public ValueTask<ChannelPosition> PublishAsync(string channel, PublishRequest request) =>
-        CallAsync(Channel(channel).PublishAsync(request), "publish", channel);
+    /// <summary>Publishes, inside a <c>publish</c> span; <paramref name="via"/> names the transport (or REST) it came by.</summary>
+    public async ValueTask<ChannelPosition> PublishAsync(string channel, PublishRequest request, string via)
+    {
+        using var span = RealtimeActivities.StartPublish(channel, via);
+        try
+        {
+            var position = await CallAsync(Channel(channel).PublishAsync(request), "publish", channel);
+            RealtimeActivities.Published(span, position);
+            return position;
+        }
+        catch (Exception ex)
+        {
+            RealtimeActivities.Failed(span, ex);
+            throw;
+        }
+    }
 
     public ValueTask<HistoryPage> ReadHistoryAsync(string channel, HistoryQuery query) =>
         CallAsync(Channel(channel).ReadAsync(query), "history", channel);

@@ -39,8 +39,8 @@ internal sealed partial class PresenceLeaseService(
         var users = new HashSet<string>(StringComparer.Ordinal);
         foreach (var session in sessions.All)
         {
-            if (session.CountsForPresence)
-                users.Add(session.UserId);
+            if (session.PresenceUser is { } user)
+                users.Add(user);
         }
 
         try

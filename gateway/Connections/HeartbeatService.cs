@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
+using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Connections;
 
 /// <summary>
-/// One timer for the whole gateway (not one per connection): pings every connection when its heartbeat is due and
-/// closes those that sent nothing for <c>HeartbeatSeconds + PongTimeoutSeconds</c>.
+/// One timer for the whole gateway (not one per connection): pings every connection when its heartbeat is due,
+/// closes the dead, the unauthenticated past their time-out and those whose token expired, and forgets spent
+/// per-user rate allowances.
 /// </summary>
-internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<LimitsOptions> limits, TimeProvider time) : BackgroundService
+internal sealed class HeartbeatService(SessionRegistry sessions, UserRateLimiter userRates, IOptions<LimitsOptions> limits, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +22,7 @@ internal sealed class HeartbeatService(SessionRegistry sessions, IOptions<Limits
                 var now = time.GetTimestamp();
                 foreach (var session in sessions.All)
                     session.Heartbeat(now);
+                userRates.Purge();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

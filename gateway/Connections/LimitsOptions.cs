@@ -17,9 +17,22 @@ public sealed class LimitsOptions
     [Range(1, 100_000)]
     public int MaxRoomsPerConnection { get; set; } = 64;
 
-    /// <summary>Client frames per second per connection (enforced with the security work).</summary>
+    /// <summary>
+    /// Client frames per second, per connection and per user across all their connections and gateways (token
+    /// buckets holding one second's worth). Frames over it are answered with <c>rate_limited</c>.
+    /// </summary>
     [Range(1, 1_000_000)]
-    public int MessagesPerSecond { get; set; } = 100;
+    public int MessagesPerSecond { get; set; } = 1000;
+
+    /// <summary>
+    /// Refused frames (rate-limited or malformed) a connection may send per <see cref="AbuseWindowSeconds"/> before it
+    /// is closed with 1008; a single burst stays below it, sustained abuse does not.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int AbuseThreshold { get; set; } = 200;
+
+    [Range(1, 3600)]
+    public int AbuseWindowSeconds { get; set; } = 10;
 
     /// <summary>Largest client frame (or REST body) in bytes; a larger WebSocket frame closes with 1009.</summary>
     [Range(256, 16 * 1024 * 1024)]

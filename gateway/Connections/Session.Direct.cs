@@ -14,7 +14,7 @@ internal sealed partial class Session
         if (!frame.HasData)
             throw ProtocolException.BadRequest("missing field 'data'");
 
-        var receipt = await _services.Cluster.SendDirectAsync(to, frame.Data.ToArray(), UserId);
+        var receipt = await _services.Cluster.SendDirectAsync(to, frame.Data.ToArray(), RequireIdentity().UserId);
         _services.Metrics.Published();
         if (answer)
             Send(FrameWriter.DirectAck(frame.Id, to, receipt));

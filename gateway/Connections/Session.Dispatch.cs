@@ -105,7 +105,14 @@ internal sealed partial class Session
 
         var answerAll = Volatile.Read(ref _answer) is not null;
         foreach (var frame in _parsed)
+        {
+            _services.Metrics.FrameReceived(Transport);
+            if (CloseReason is not null)
+                return;
+            if (frame.Error is null && !await AdmitAsync(frame))
+                continue;
             await DispatchAsync(frame, answerAll || frame.HasId);
+        }
     }
 
     private async ValueTask DispatchAsync(ClientFrame frame, bool answer)
@@ -118,8 +125,14 @@ internal sealed partial class Session
 
         try
         {
+            if (frame.Type is not (ClientFrameType.Auth or ClientFrameType.Ping or ClientFrameType.Pong))
+                RequireIdentity();
+
             switch (frame.Type)
             {
+                case ClientFrameType.Auth:
+                    await AuthenticateAsync(frame, answer);
+                    break;
                 case ClientFrameType.Ping:
                     Send(FrameWriter.Pong(frame.Id));
                     break;
@@ -184,6 +197,7 @@ internal sealed partial class Session
         if (frame.Stream is not null)
             throw ProtocolException.BadRequest("stream subscriptions are not supported by this gateway yet");
         var channel = RequireChannel(frame.Channel);
+        Authorize(RequireIdentity().Grants.CanSubscribe(channel), "subscribe to", channel);
         var filter = MessageFilter.Parse(frame.Filter);
 
         ChannelSubscription subscription;
@@ -250,8 +264,9 @@ internal sealed partial class Session
         var channel = RequireChannel(frame.Channel);
         if (!frame.HasData)
             throw ProtocolException.BadRequest("missing field 'data'");
+        Authorize(RequireIdentity().Grants.CanPublish(channel), "publish to", channel);
 
-        var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority));
+        var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority), Transport);
         _services.Metrics.Published();
         if (answer)
             Send(FrameWriter.PublishAck(frame.Id, channel, position));
@@ -260,6 +275,7 @@ internal sealed partial class Session
     private async ValueTask HistoryAsync(ClientFrame frame, bool answer)
     {
         var channel = RequireChannel(frame.Channel);
+        Authorize(RequireIdentity().Grants.CanSubscribe(channel), "read the history of", channel);
         var query = new HistoryQuery(frame.HasSince ? frame.SinceOffset : 0, frame.SinceEpoch, frame.Limit ?? DefaultHistoryLimit);
         var page = await _services.Cluster.ReadHistoryAsync(channel, query);
         if (answer)
@@ -283,6 +299,7 @@ internal sealed partial class Session
     {
         LogBadFrame(_services.Logger, ConnectionId, message);
         SendError(id, ErrorCode.BadRequest, message);
+        Strike();
     }
 
     private void SendError(ReadOnlyMemory<byte> id, ErrorCode code, string message)

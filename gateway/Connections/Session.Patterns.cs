@@ -1,6 +1,6 @@
 using OrleansRealtime.Gateway.Cluster;
 using OrleansRealtime.Gateway.Protocol;
-using OrleansRealtime.Patterns;
+using OrleansRealtime.Channels;
 
 namespace OrleansRealtime.Gateway.Connections;
 
@@ -67,18 +67,14 @@ internal sealed partial class Session
             Send(FrameWriter.PatternAck(frame.Id, pattern));
     }
 
-    /// <summary>Whether this connection's user may subscribe to a channel or pattern. Allows everything for now.</summary>
-    // issue 6: claims 'channels' (patterns the user may subscribe to) are checked here; throw 'forbidden' when none covers it.
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Will read this connection's claims (issue 6).")]
-    private void AuthorizeSubscribe(string channelOrPattern)
-    {
-    }
+    /// <summary>Whether this connection's user may subscribe to a pattern: a <c>channels</c> grant must cover all it matches.</summary>
+    private void AuthorizeSubscribe(string pattern) => Authorize(RequireIdentity().Grants.CanSubscribe(pattern), "subscribe to", pattern);
 
     private static string RequirePattern(string? pattern)
     {
         if (pattern is null)
             throw ProtocolException.BadRequest("missing field 'pattern'");
-        if (!ChannelPattern.IsValid(pattern))
+        if (!ChannelPattern.IsValid(pattern) || pattern.AsSpan().IndexOfAny('*', '>') < 0)
             throw ProtocolException.BadRequest($"invalid pattern '{Truncate(pattern)}': '*' matches one whole segment, '>' one or more as the last segment");
         return pattern;
     }

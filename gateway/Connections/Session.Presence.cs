@@ -11,27 +11,44 @@ internal sealed partial class Session
     private readonly Lock _extras = new();
     private readonly Dictionary<string, ChannelSubscription> _watches = new(StringComparer.Ordinal);
     private ChannelSubscription? _direct;
-    private int _userStarted;
+    private string? _presenceUser;
 
     /// <summary>
-    /// True once this connection counts for its user's presence (registered, or being registered, with the user grain).
-    /// The gateway's lease renewal names the users of such sessions.
+    /// The user this connection counts for in presence (registered, or being registered, with the user grain); null
+    /// before the connection has an identity and after it closed. The gateway's lease renewal names these users.
     /// </summary>
-    public bool CountsForPresence => Volatile.Read(ref _userStarted) == 1 && Volatile.Read(ref _disposed) == 0;
+    public string? PresenceUser => Volatile.Read(ref _disposed) == 0 ? Volatile.Read(ref _presenceUser) : null;
 
     /// <summary>
-    /// Registers the connection with its user, once, after the <c>welcome</c> frame is queued: the user is online from
-    /// now, and the connection follows the user's direct log, starting with the inbox it takes over (in order, before
-    /// any live direct message). Runs under the dispatch lock, so the client's first frames see a registered connection.
+    /// Registers the connection with its user, once it has an identity (at <c>welcome</c>, or with its first
+    /// <c>auth</c>): the user is online from now, and the connection follows the user's direct log, starting with the
+    /// inbox it takes over (in order, before any live direct message). Runs under the dispatch lock, so the client's
+    /// next frames see a registered connection.
     /// </summary>
-    // issue 6: when the identity arrives with an 'auth' frame, start the user after authenticating instead.
     private void StartUser()
     {
-        if (Interlocked.Exchange(ref _userStarted, 1) == 0)
-            _ = StartUserAsync();
+        if (Identity?.UserId is not { } user || Interlocked.CompareExchange(ref _presenceUser, user, null) is not null)
+            return;
+        _ = StartUserAsync(user);
     }
 
-    private async Task StartUserAsync()
+    /// <summary>
+    /// Called when <c>auth</c> gave the connection its identity or a new one: an anonymous connection that authenticates
+    /// as another user stops counting for the anonymous user (leaving its rooms) and starts counting for the new one.
+    /// </summary>
+    private void IdentityChanged()
+    {
+        var current = Volatile.Read(ref _presenceUser);
+        if (current is not null && current != Identity?.UserId)
+        {
+            ReleaseUser(current);
+            Volatile.Write(ref _presenceUser, null);
+        }
+
+        StartUser();
+    }
+
+    private async Task StartUserAsync(string user)
     {
         await _dispatch.WaitAsync();
         ChannelSubscription? direct = null;
@@ -41,10 +58,10 @@ internal sealed partial class Session
             {
                 if (Volatile.Read(ref _disposed) != 0)
                     return;
-                _direct = direct = _services.Feeds.Join(this, InternalLogs.Direct(UserId));
+                _direct = direct = _services.Feeds.Join(this, InternalLogs.Direct(user));
             }
 
-            var inbox = await _services.Cluster.ConnectUserAsync(UserId, ConnectionId, _services.Gateway.GatewayId);
+            var inbox = await _services.Cluster.ConnectUserAsync(user, ConnectionId, _services.Gateway.GatewayId);
             foreach (var message in inbox.Messages)
                 Send(FrameWriter.Direct(message));
             await _services.Feeds.ActivateAsync(direct, new RecoveryPosition(inbox.Position.Offset, inbox.Position.Epoch), ack: null);
@@ -52,7 +69,7 @@ internal sealed partial class Session
         catch (Exception ex)
         {
             // The connection still works for channels; presence and direct messages wait for a reconnect.
-            LogUserStartFailed(_services.Logger, ex, ConnectionId, UserId);
+            LogUserStartFailed(_services.Logger, ex, ConnectionId, user);
             if (direct is not null)
                 _services.Feeds.Release(direct);
         }
@@ -62,11 +79,14 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>Called once by <see cref="DisposeAsync"/>: the connection stops counting for its user.</summary>
+    private void StopUser() => ReleaseUser(Volatile.Read(ref _presenceUser));
+
     /// <summary>
-    /// Called once by <see cref="DisposeAsync"/>: releases rooms, watches, patterns and the direct log here, and tells the
-    /// user grain the connection is gone (leaving its rooms, and making the user offline if it was the last one).
+    /// Releases rooms, watches, patterns and the direct log here, and tells <paramref name="user"/>'s grain the
+    /// connection is gone (leaving its rooms, and making the user offline if it was their last one).
     /// </summary>
-    private void StopUser()
+    private void ReleaseUser(string? user)
     {
         ChannelSubscription[] subscriptions;
         PatternSubscription[] patterns;
@@ -84,18 +104,18 @@ internal sealed partial class Session
             _services.Feeds.Release(subscription);
         foreach (var pattern in patterns)
             _services.Patterns.Release(pattern);
-        if (Volatile.Read(ref _userStarted) == 1)
-            _ = DisconnectUserAsync();
+        if (user is not null)
+            _ = DisconnectUserAsync(user);
     }
 
-    private async Task DisconnectUserAsync()
+    private async Task DisconnectUserAsync(string user)
     {
         // A lost disconnect would leave the user online while this gateway lives: retry a few times.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _services.Cluster.DisconnectUserAsync(UserId, ConnectionId);
+                await _services.Cluster.DisconnectUserAsync(user, ConnectionId);
                 return;
             }
             catch (Exception ex) when (attempt < 3)
@@ -104,7 +124,7 @@ internal sealed partial class Session
             }
             catch (Exception ex)
             {
-                LogDisconnectFailed(_services.Logger, ex, ConnectionId, UserId);
+                LogDisconnectFailed(_services.Logger, ex, ConnectionId, user);
                 return;
             }
         }
@@ -117,7 +137,7 @@ internal sealed partial class Session
         if (!PresenceStatuses.TryParseSettable(frame.Status, out var status))
             throw ProtocolException.BadRequest($"unknown status '{Truncate(frame.Status)}' (online, away, busy)");
 
-        var presence = await _services.Cluster.SetPresenceAsync(UserId, status, frame.State.IsEmpty ? null : frame.State.ToArray());
+        var presence = await _services.Cluster.SetPresenceAsync(RequireIdentity().UserId, status, frame.State.IsEmpty ? null : frame.State.ToArray());
         if (answer)
             Send(FrameWriter.PresenceAck(frame.Id, [presence]));
     }

@@ -39,7 +39,7 @@ internal sealed partial class Session
 
         try
         {
-            var join = await _services.Cluster.JoinRoomAsync(UserId, ConnectionId, room);
+            var join = await _services.Cluster.JoinRoomAsync(RequireIdentity().UserId, ConnectionId, room);
             var since = frame.HasSince
                 ? new RecoveryPosition(frame.SinceOffset, frame.SinceEpoch)
                 : new RecoveryPosition(join.Position.Offset, join.Position.Epoch);
@@ -68,7 +68,7 @@ internal sealed partial class Session
         if (subscription is not null)
         {
             _services.Feeds.Release(subscription);
-            await _services.Cluster.LeaveRoomAsync(UserId, ConnectionId, room);
+            await _services.Cluster.LeaveRoomAsync(RequireIdentity().UserId, ConnectionId, room);
         }
 
         if (answer)
@@ -88,7 +88,7 @@ internal sealed partial class Session
                 throw new ProtocolException(ErrorCode.Forbidden, $"not in room '{room}': join it first");
         }
 
-        var position = await _services.Cluster.SendToRoomAsync(room, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority, eventName));
+        var position = await _services.Cluster.SendToRoomAsync(room, new PublishRequest(frame.Data.ToArray(), RequireIdentity().UserId, frame.Priority, eventName));
         _services.Metrics.Published();
         if (answer)
             Send(FrameWriter.RoomAck(frame.Id, room, position));
@@ -122,12 +122,8 @@ internal sealed partial class Session
             return [.. _rooms.Keys];
     }
 
-    /// <summary>Whether this connection's user may join <paramref name="room"/>. Allows everything for now.</summary>
-    // issue 6: claims 'rooms' (patterns of rooms the user may join) are checked here; throw 'forbidden' when none matches.
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Will read this connection's claims (issue 6).")]
-    private void AuthorizeJoin(string room)
-    {
-    }
+    /// <summary>Whether this connection's user may join <paramref name="room"/>: the token's <c>rooms</c> claim.</summary>
+    private void AuthorizeJoin(string room) => Authorize(RequireIdentity().Grants.CanJoin(room), "join", room);
 
     private static string RequireRoomEvent(string? name)
     {

@@ -1,5 +1,6 @@
 using OrleansRealtime.Gateway.Cluster;
 using OrleansRealtime.Gateway.Protocol;
+using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Connections;
 
@@ -24,20 +25,26 @@ internal sealed partial class Session : IAsyncDisposable
     private int _polls;
     private int _disposed;
 
-    public Session(string connectionId, string userId, TransportKind transport, SessionServices services)
+    public Session(string connectionId, ClientIdentity? identity, TransportKind transport, SessionServices services)
     {
         ConnectionId = connectionId;
-        UserId = userId;
+        _identity = identity;
         Transport = transport.Name;
         _liveness = transport.Liveness;
         _services = services;
         Outbound = new SendQueue(services.Limits.SendQueueFrames, services.Limits.SendQueueBytes);
-        _lastReceived = _lastPing = services.Time.GetTimestamp();
+        _lastReceived = _lastPing = _opened = services.Time.GetTimestamp();
+        var limits = services.Limits;
+        _frameRate = new TokenBucket(limits.MessagesPerSecond, limits.MessagesPerSecond, services.Time);
+        _strikes = new TokenBucket(limits.AbuseThreshold, limits.AbuseThreshold / (double)limits.AbuseWindowSeconds, services.Time);
     }
 
     public string ConnectionId { get; }
 
-    public string UserId { get; }
+    /// <summary>Who the connection belongs to; null until an unauthenticated connection sends a valid <c>auth</c> frame.</summary>
+    public ClientIdentity? Identity => Volatile.Read(ref _identity);
+
+    public string? UserId => Identity?.UserId;
 
     public string Transport { get; }
 
@@ -77,6 +84,7 @@ internal sealed partial class Session : IAsyncDisposable
         switch (Outbound.TryEnqueue(frame))
         {
             case EnqueueResult.Enqueued:
+                _services.Metrics.FrameSent(Transport);
                 if (frame.Type == ServerFrameType.Message)
                     _services.Metrics.Delivered(Transport);
                 return true;
@@ -128,6 +136,12 @@ internal sealed partial class Session : IAsyncDisposable
         if (dead)
         {
             Close(Protocol.CloseReason.IdleTimeout);
+            return;
+        }
+
+        if (AuthenticationLapsed(now) is { } lapsed)
+        {
+            Close(lapsed);
             return;
         }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Diagnostics;
 using OrleansRealtime.Gateway.Protocol;
+using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Connections;
 
@@ -21,7 +22,7 @@ internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMe
     public ICollection<Session> All => _sessions.Values;
 
     /// <summary>Creates and registers a session, or throws <c>limit_exceeded</c> when the gateway is full.</summary>
-    public Session Open(string userId, TransportKind transport, SessionServices services)
+    public Session Open(ClientIdentity? identity, TransportKind transport, SessionServices services)
     {
         if (Interlocked.Increment(ref _count) > _maxConnections)
         {
@@ -29,7 +30,7 @@ internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMe
             throw new ProtocolException(ErrorCode.LimitExceeded, $"this gateway accepts at most {_maxConnections} connections");
         }
 
-        var session = new Session(NewConnectionId(), userId, transport, services);
+        var session = new Session(NewConnectionId(), identity, transport, services);
         _sessions[session.ConnectionId] = session;
         metrics.ConnectionOpened(transport.Name);
         return session;

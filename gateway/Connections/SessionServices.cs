@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Cluster;
 using OrleansRealtime.Gateway.Diagnostics;
 using OrleansRealtime.Gateway.Hosting;
+using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Connections;
 
@@ -14,6 +15,9 @@ internal sealed class SessionServices(
     PatternFeedRegistry patterns,
     SessionRegistry sessions,
     RealtimeMetrics metrics,
+    TokenValidator tokens,
+    UserRateLimiter userRates,
+    IOptions<AuthOptions> auth,
     TimeProvider time,
     ILogger<Session> logger)
 {
@@ -30,6 +34,12 @@ internal sealed class SessionServices(
     public SessionRegistry Sessions { get; } = sessions;
 
     public RealtimeMetrics Metrics { get; } = metrics;
+
+    public TokenValidator Tokens { get; } = tokens;
+
+    public UserRateLimiter UserRates { get; } = userRates;
+
+    public AuthOptions Auth { get; } = auth.Value;
 
     public TimeProvider Time { get; } = time;
 

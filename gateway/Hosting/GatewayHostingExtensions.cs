@@ -38,7 +38,7 @@ public static class GatewayHostingExtensions
         var services = builder.Services;
         services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TransportOptions>().Bind(configuration.GetSection(TransportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PresenceLeaseOptions>().Bind(configuration.GetSection(PresenceLeaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -51,6 +51,10 @@ public static class GatewayHostingExtensions
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<SessionServices>();
         services.AddSingleton<ClientIdentityResolver>();
+        services.AddSingleton<TokenValidator>();
+        services.AddSingleton<UserRateLimiter>();
+        services.AddSingleton<OriginPolicy>();
+        services.AddSingleton<AdminAccess>();
         services.AddSingleton<WebSocketTransport>();
         services.AddSingleton<SseTransport>();
         services.AddSingleton<PollingTransport>();
@@ -76,12 +80,33 @@ public static class GatewayHostingExtensions
         }
 
         services.AddProblemDetails();
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            var origins = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.AllowedOrigins ?? [];
+            if (origins.Length == 0 || origins.Contains("*"))
+                policy.SetIsOriginAllowed(_ => true);
+            else
+                policy.WithOrigins(origins);
+            policy.AllowAnyHeader().AllowAnyMethod().AllowCredentials();
+        }));
+        services.AddRealtimeOpenApi();
+        builder.AddRealtimeObservability();
         return builder;
     }
+
+    /// <summary>A route group under <c>/api</c>: admin access required (<see cref="AdminAccess"/>), problems for protocol errors.</summary>
+    internal static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api")
+            .AddEndpointFilter<AdminAccessFilter>()
+            .AddEndpointFilter<ProtocolExceptionFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
     public static WebApplication MapRealtimeGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseCors();
+        app.UseOriginCheck();
         app.UseWebSockets();
 
         app.Map("/ws", (HttpContext context, WebSocketTransport transport) => transport.HandleAsync(context));
@@ -90,13 +115,15 @@ public static class GatewayHostingExtensions
         app.MapPost("/poll", (HttpContext context, PollingTransport transport) => transport.OpenAsync(context));
         app.MapGet("/poll/{connectionId}", (HttpContext context, string connectionId, PollingTransport transport) => transport.PollAsync(context, connectionId));
         var posts = app.MapGroup(string.Empty).AddEndpointFilter<ProtocolExceptionFilter>();
-        posts.MapPost("/sse/{connectionId}", (HttpContext context, string connectionId, SessionServices services) => FramePosts.PostAsync(context, connectionId, TransportKind.Sse, services));
-        posts.MapPost("/events/{connectionId}", (HttpContext context, string connectionId, SessionServices services) => FramePosts.PostAsync(context, connectionId, TransportKind.Sse, services));
-        posts.MapPost("/poll/{connectionId}", (HttpContext context, string connectionId, SessionServices services) => FramePosts.PostAsync(context, connectionId, TransportKind.Polling, services));
+        posts.MapPost("/sse/{connectionId}", (HttpContext context, string connectionId, SessionServices services, ClientIdentityResolver identity) => FramePosts.PostAsync(context, connectionId, TransportKind.Sse, services, identity));
+        posts.MapPost("/events/{connectionId}", (HttpContext context, string connectionId, SessionServices services, ClientIdentityResolver identity) => FramePosts.PostAsync(context, connectionId, TransportKind.Sse, services, identity));
+        posts.MapPost("/poll/{connectionId}", (HttpContext context, string connectionId, SessionServices services, ClientIdentityResolver identity) => FramePosts.PostAsync(context, connectionId, TransportKind.Polling, services, identity));
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGroup("/api").AddEndpointFilter<ProtocolExceptionFilter>().MapChannelEndpoints().MapConnectionEndpoints().MapRoomEndpoints().MapPresenceEndpoints();
+        app.MapAdminApi().MapChannelEndpoints().MapConnectionEndpoints().MapRoomEndpoints().MapPresenceEndpoints();
+        app.MapRealtimeObservability();
+        app.MapRealtimeOpenApi();
         return app;
     }
 }

@@ -18,13 +18,13 @@ internal sealed class RealtimeHub(SessionServices services, ClientIdentityResolv
 {
     private static readonly object SessionKey = new();
 
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         Session session;
         try
         {
             var http = Context.GetHttpContext() ?? throw new InvalidOperationException("a hub connection without an HTTP context");
-            session = services.Sessions.Open(identity.Resolve(http), TransportKind.SignalR, services);
+            session = services.Sessions.Open(await identity.ResolveAsync(http), TransportKind.SignalR, services);
         }
         catch (ProtocolException ex)
         {
@@ -34,7 +34,6 @@ internal sealed class RealtimeHub(SessionServices services, ClientIdentityResolv
 
         Context.Items[SessionKey] = session;
         connections.Start(Context, session);
-        return Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -59,6 +59,9 @@ internal sealed class ClientFrame
     /// <summary>A <c>presence.get</c> that also watches the users' presence changes.</summary>
     public bool Watch { get; set; }
 
+    /// <summary>The token of an <c>auth</c> frame.</summary>
+    public string? Token { get; set; }
+
     /// <summary>The first problem found while parsing; the frame is answered with it (and its id, when readable).</summary>
     public string? Error { get; set; }
 

@@ -166,6 +166,10 @@ internal static partial class ClientFrameParser
                     frame.Error ??= $"unknown priority '{priority}' (low, normal, high)";
             }
         }
+        else if (name.SequenceEqual("token"u8))
+        {
+            frame.Token = ExpectString(ref reader, frame, "token");
+        }
         else if (name.SequenceEqual("limit"u8))
         {
             if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var limit) && limit >= 0)

@@ -13,5 +13,7 @@ internal sealed record CloseReason(int WebSocketStatus, string Code, string Mess
     public static readonly CloseReason Internal = new(1011, "internal", "internal error", Reconnect: true);
     public static readonly CloseReason SlowConsumer = new(4008, "slow_consumer", "client does not read fast enough", Reconnect: true);
     public static readonly CloseReason IdleTimeout = new(4009, "idle_timeout", "no frame from the client within the pong timeout", Reconnect: true);
+    public static readonly CloseReason Unauthorized = new(4001, "unauthorized", "no valid token within the authentication time-out", Reconnect: false);
+    public static readonly CloseReason TokenExpired = new(4002, "token_expired", "the token expired; reconnect with a fresh one", Reconnect: true);
     public static readonly CloseReason ClosedByAdmin = new(4010, "closed_by_admin", "closed by an administrator", Reconnect: false);
 }

@@ -32,13 +32,17 @@ internal static partial class FrameWriter
         return new EncodedFrame(ServerFrameType.Message, Return(writer), message.Priority) { Channel = message.Channel, Offset = message.Offset, Epoch = message.Epoch };
     }
 
-    public static EncodedFrame Welcome(string connectionId, string userId, string gatewayId, int heartbeatSeconds, string transport)
+    /// <summary>The first frame; without a user id (and with <c>"auth":"required"</c>) the client must send an <c>auth</c> frame.</summary>
+    public static EncodedFrame Welcome(string connectionId, string? userId, string gatewayId, int heartbeatSeconds, string transport)
     {
         var writer = Rent();
         writer.WriteStartObject();
         writer.WriteString("type"u8, "welcome"u8);
         writer.WriteString("connectionId"u8, connectionId);
-        writer.WriteString("userId"u8, userId);
+        if (userId is null)
+            writer.WriteString("auth"u8, "required"u8);
+        else
+            writer.WriteString("userId"u8, userId);
         writer.WriteString("gateway"u8, gatewayId);
         writer.WriteNumber("heartbeat"u8, heartbeatSeconds);
         writer.WriteString("transport"u8, transport);
@@ -97,6 +101,20 @@ internal static partial class FrameWriter
 
     public static EncodedFrame PublishAck(ReadOnlyMemory<byte> id, string channel, ChannelPosition position)
         => SubscribeAck(id, channel, position, recovered: null);
+
+    /// <summary>The answer to <c>auth</c>: who the connection now is, and until when.</summary>
+    public static EncodedFrame AuthAck(ReadOnlyMemory<byte> id, string userId, DateTimeOffset? expiresAt)
+    {
+        var writer = Rent();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "ack"u8);
+        WriteId(writer, id);
+        writer.WriteString("userId"u8, userId);
+        if (expiresAt is { } expires)
+            writer.WriteString("expiresAt"u8, expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteEndObject();
+        return new EncodedFrame(ServerFrameType.Ack, Return(writer), MessagePriority.High);
+    }
 
     public static EncodedFrame ChannelAck(ReadOnlyMemory<byte> id, string channel)
     {

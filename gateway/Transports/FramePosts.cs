@@ -1,6 +1,7 @@
 using OrleansRealtime.Gateway.Admin;
 using OrleansRealtime.Gateway.Connections;
 using OrleansRealtime.Gateway.Protocol;
+using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Transports;
 
@@ -14,11 +15,13 @@ namespace OrleansRealtime.Gateway.Transports;
 /// </summary>
 internal static class FramePosts
 {
-    public static async Task<IResult> PostAsync(HttpContext context, string connectionId, TransportKind transport, SessionServices services)
+    public static async Task<IResult> PostAsync(
+        HttpContext context, string connectionId, TransportKind transport, SessionServices services, ClientIdentityResolver identity)
     {
         var session = services.Sessions.Find(connectionId);
         if (session is null || session.Transport != transport.Name || session.CloseReason is not null)
             return Problems.For(ErrorCode.NotFound, $"no open {transport.Name} connection '{Truncate(connectionId)}' on this gateway");
+        await identity.RequireSameUserAsync(context.Request, session.Identity);
 
         var body = await RequestBody.ReadAsync(context.Request, services.Limits.MaxFrameBytes);
         await session.HandleAsync(body);

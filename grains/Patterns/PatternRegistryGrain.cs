@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrleansRealtime.Channels;
 using OrleansRealtime.Hosting;
 
 namespace OrleansRealtime.Patterns;

@@ -19,6 +19,9 @@ public sealed class WebSocketBadInputTests(WebSocketBadInputTests.Fixture fixtur
         {
             ["Realtime:Limits:MaxFrameBytes"] = MaxFrameBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Realtime:Limits:MaxSubscriptionsPerConnection"] = "3",
+
+            // These tests send bursts of bad frames on purpose; closing abusers has tests of its own.
+            ["Realtime:Limits:AbuseThreshold"] = "100000",
         };
     }
 

@@ -25,6 +25,9 @@ public sealed class RealtimeTestClient : RealtimeClient
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>The subprotocol the server chose, if any.</summary>
+    public string? SubProtocol => _socket.SubProtocol;
+
     /// <summary>The upgrade response's headers, when the connect options asked to collect them.</summary>
     public IReadOnlyDictionary<string, IEnumerable<string>>? HandshakeHeaders => _socket.HttpResponseHeaders;
 

@@ -33,7 +33,7 @@ internal sealed partial class PollingTransport(
         try
         {
             channels = SseTransport.ParseChannelList(context.Request.Query["subscribe"].ToString(), services.Limits.MaxSubscriptionsPerConnection);
-            session = services.Sessions.Open(identity.Resolve(context), TransportKind.Polling, services);
+            session = services.Sessions.Open(await identity.ResolveAsync(context), TransportKind.Polling, services);
         }
         catch (ProtocolException ex)
         {
@@ -56,6 +56,16 @@ internal sealed partial class PollingTransport(
         if (!_connections.TryGetValue(connectionId, out var connection))
         {
             await Problems.WriteAsync(context, ErrorCode.NotFound, "no open polling connection with this id on this gateway");
+            return;
+        }
+
+        try
+        {
+            await identity.RequireSameUserAsync(context.Request, connection.Session.Identity);
+        }
+        catch (ProtocolException ex)
+        {
+            await Problems.WriteAsync(context, ex.Code, ex.Message);
             return;
         }
 

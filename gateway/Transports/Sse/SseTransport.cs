@@ -34,7 +34,7 @@ internal sealed partial class SseTransport(
         try
         {
             channels = ParseChannelList(context.Request.Query["subscribe"].ToString(), services.Limits.MaxSubscriptionsPerConnection);
-            session = services.Sessions.Open(identity.Resolve(context), TransportKind.Sse, services);
+            session = services.Sessions.Open(await identity.ResolveAsync(context), TransportKind.Sse, services);
         }
         catch (ProtocolException ex)
         {

@@ -37,7 +37,7 @@ internal sealed partial class WebSocketTransport(
         Session session;
         try
         {
-            session = services.Sessions.Open(identity.Resolve(context), TransportKind.WebSocket, services);
+            session = services.Sessions.Open(await identity.ResolveAsync(context), TransportKind.WebSocket, services);
         }
         catch (ProtocolException ex)
         {
@@ -51,6 +51,10 @@ internal sealed partial class WebSocketTransport(
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
             {
                 DangerousEnableCompression = options.Value.WebSocketCompression,
+
+                // A browser that offered its token as a subprotocol fails the handshake unless one offered
+                // protocol is chosen: answer that one.
+                SubProtocol = ClientIdentityResolver.SubProtocolToken(context.Request),
             });
             using var readCancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             var batch = context.Request.Query["batch"] is var b && (b == "true" || b == "1");

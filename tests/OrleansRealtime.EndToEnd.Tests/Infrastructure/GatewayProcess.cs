@@ -47,6 +47,7 @@ public sealed class GatewayProcess : IDisposable
             var environment = cluster.Environment();
             environment["Realtime__GatewayId"] = gatewayId;
             environment["Realtime__Auth__AllowAnonymous"] = "true";
+            environment["Realtime__Limits__MessagesPerSecond"] = "1000000";
             if (cluster.Clustering == Clustering.Localhost)
             {
                 environment["Orleans__GatewayPort"] = ClusterSettings.Port(

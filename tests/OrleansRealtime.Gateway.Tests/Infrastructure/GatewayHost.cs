@@ -50,6 +50,9 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Realtime:Auth:AllowAnonymous"] = "true",
+
+            // Tests publish in tight loops; the rate limit has tests of its own that set it low.
+            ["Realtime:Limits:MessagesPerSecond"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans.Runtime.Silo"] = "Error",
         };
