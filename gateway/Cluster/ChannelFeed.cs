@@ -82,9 +82,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         catch (Exception ex)
         {
             // Subscribers waiting on Ready get the protocol's answer: a cluster that cannot be reached is 'unavailable'.
-            _ready.TrySetException(ClusterAccess.IsUnavailable(ex) && ex is not ProtocolException
-                ? new ProtocolException(ErrorCode.Unavailable, "the cluster is unavailable, retry shortly", ex)
-                : ex);
+            _ready.TrySetException(ClusterAccess.AsProtocolError(ex));
             await StopAsync();
         }
     }

@@ -1,4 +1,5 @@
 using OrleansRealtime.Channels;
+using OrleansRealtime.Gateway.Protocol;
 using OrleansRealtime.Patterns;
 using OrleansRealtime.Presence;
 using OrleansRealtime.Rooms;
@@ -56,6 +57,10 @@ internal sealed partial class ClusterAccess
         CallAsync(Done(Patterns().UnregisterAsync(pattern, gatewayId)), "unregister-pattern", pattern);
 
     private IPatternRegistryGrain Patterns() => Client.GetGrain<IPatternRegistryGrain>(IPatternRegistryGrain.Key);
+
+    /// <summary>What a subscriber waiting on a feed's start is told: a cluster that cannot be reached is <c>unavailable</c>.</summary>
+    public static Exception AsProtocolError(Exception ex) =>
+        IsUnavailable(ex) && ex is not ProtocolException ? new ProtocolException(ErrorCode.Unavailable, "the cluster is unavailable, retry shortly", ex) : ex;
 
     /// <summary>A call without a result, as one with a result (true), so it goes through the same error mapping.</summary>
     private static async ValueTask<bool> Done(ValueTask call)

@@ -47,9 +47,7 @@ internal sealed partial class PatternFeed(string pattern, PatternFeedRegistry re
         }
         catch (Exception ex)
         {
-            _ready.TrySetException(ClusterAccess.IsUnavailable(ex) && ex is not ProtocolException
-                ? new ProtocolException(ErrorCode.Unavailable, "the cluster is unavailable, retry shortly", ex)
-                : ex);
+            _ready.TrySetException(ClusterAccess.AsProtocolError(ex));
             await StopAsync();
         }
     }
