@@ -32,4 +32,11 @@ internal sealed record InboxResponse(long Pending, long Dropped);
 [JsonSerializable(typeof(RoomListResponse))]
 [JsonSerializable(typeof(DirectResponse))]
 [JsonSerializable(typeof(InboxResponse))]
+[JsonSerializable(typeof(StreamResponse))]
+[JsonSerializable(typeof(StreamListResponse))]
+[JsonSerializable(typeof(AppendResponse))]
+[JsonSerializable(typeof(StreamEventsResponse))]
+[JsonSerializable(typeof(GroupReadResponse))]
+[JsonSerializable(typeof(AckResponse))]
+[JsonSerializable(typeof(GroupResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

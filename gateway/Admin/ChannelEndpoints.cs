@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
@@ -65,7 +66,7 @@ internal static class ChannelEndpoints
         if (priority is not null && !ClientFrameParser.TryParsePriority(priority, out parsedPriority))
             throw ProtocolException.BadRequest($"unknown priority '{priority}' (low, normal, high)");
 
-        var body = await RequestBody.ReadJsonValueAsync(request, limits.Value.MaxFrameBytes);
+        var body = await ReadJsonBodyAsync(request, limits.Value.MaxFrameBytes);
         var position = await cluster.PublishAsync(channel, new PublishRequest(body, From: null, parsedPriority), RealtimeActivities.ViaRest);
         metrics.Published();
         return Results.Json(new PublishResponse(position.Offset, position.Epoch), AdminJsonContext.Default.PublishResponse);
@@ -102,12 +103,42 @@ internal static class ChannelEndpoints
             throw ProtocolException.BadRequest($"invalid channel name '{channel}'");
     }
 
-    private static long ParseQueryNumber(string? raw, string name, long fallback)
+    internal static long ParseQueryNumber(HttpRequest request, string name, long fallback) =>
+        ParseQueryNumber(request.Query[name].ToString() is { Length: > 0 } raw ? raw : null, name, fallback);
+
+    internal static long ParseQueryNumber(string? raw, string name, long fallback)
     {
         if (string.IsNullOrEmpty(raw))
             return fallback;
         if (!long.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
             throw ProtocolException.BadRequest($"'{name}' must be a non-negative integer");
         return value;
+    }
+
+    /// <summary>Reads a body of at most <paramref name="maxBytes"/> that must be exactly one JSON value.</summary>
+    internal static async Task<byte[]> ReadJsonBodyAsync(HttpRequest request, int maxBytes)
+    {
+        var body = await RequestBody.ReadAsync(request, maxBytes);
+        if (!IsSingleJsonValue(body.Span))
+            throw ProtocolException.BadRequest("the body must be one JSON value (the message data)");
+        return body.ToArray();
+    }
+
+    private static bool IsSingleJsonValue(ReadOnlySpan<byte> utf8)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+            return false;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = ClientFrameParser.MaxDepth });
+            if (!reader.Read())
+                return false;
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

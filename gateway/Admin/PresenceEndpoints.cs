@@ -74,7 +74,7 @@ internal static class PresenceEndpoints
         string user, HttpRequest request, ClusterAccess cluster, RealtimeMetrics metrics, IOptions<LimitsOptions> limits)
     {
         RoomEndpoints.RequireName(user, "user id");
-        var body = await RequestBody.ReadJsonValueAsync(request, limits.Value.MaxFrameBytes);
+        var body = await ChannelEndpoints.ReadJsonBodyAsync(request, limits.Value.MaxFrameBytes);
         var receipt = await cluster.SendDirectAsync(user, body, from: null);
         metrics.Published();
         return Results.Json(new DirectResponse(receipt.Offset, receipt.Online), AdminJsonContext.Default.DirectResponse);

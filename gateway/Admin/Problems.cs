@@ -5,10 +5,11 @@ namespace OrleansRealtime.Gateway.Admin;
 /// <summary>RFC 7807 problem answers carrying the protocol's error <c>code</c>, for REST routes and refused handshakes.</summary>
 internal static class Problems
 {
-    public static IResult For(ErrorCode code, string detail) =>
+    /// <param name="statusCode">The HTTP status when it is more precise than the code's own (409 for a conflicting create).</param>
+    public static IResult For(ErrorCode code, string detail, int? statusCode = null) =>
         Results.Problem(
             detail: detail,
-            statusCode: code.ToHttpStatus(),
+            statusCode: statusCode ?? code.ToHttpStatus(),
             title: code.ToWire(),
             extensions: new Dictionary<string, object?> { ["code"] = code.ToWire() });
 

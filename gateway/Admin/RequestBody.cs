@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using OrleansRealtime.Gateway.Protocol;
 
 namespace OrleansRealtime.Gateway.Admin;
@@ -23,33 +22,6 @@ internal static class RequestBody
             buffer.Advance(read);
             if (buffer.WrittenCount > maxBytes)
                 throw TooLarge(maxBytes);
-        }
-    }
-
-    /// <summary>Reads a body of at most <paramref name="maxBytes"/> that must be exactly one JSON value.</summary>
-    public static async Task<byte[]> ReadJsonValueAsync(HttpRequest request, int maxBytes)
-    {
-        var body = await ReadAsync(request, maxBytes);
-        if (!IsSingleJsonValue(body.Span))
-            throw ProtocolException.BadRequest("the body must be one JSON value (the message data)");
-        return body.ToArray();
-    }
-
-    private static bool IsSingleJsonValue(ReadOnlySpan<byte> utf8)
-    {
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-            return false;
-        try
-        {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = ClientFrameParser.MaxDepth });
-            if (!reader.Read())
-                return false;
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 

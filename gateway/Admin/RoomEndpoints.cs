@@ -76,7 +76,7 @@ internal static class RoomEndpoints
         if (eventName.Length is 0 or > ChannelName.MaxLength || InternalLogs.IsReservedEvent(eventName))
             throw ProtocolException.BadRequest($"invalid event name '{eventName}'");
 
-        var body = await RequestBody.ReadJsonValueAsync(request, limits.Value.MaxFrameBytes);
+        var body = await ChannelEndpoints.ReadJsonBodyAsync(request, limits.Value.MaxFrameBytes);
         var position = await cluster.SendToRoomAsync(room, new PublishRequest(body, From: null, MessagePriority.Normal, eventName));
         metrics.Published();
         return Results.Json(new PublishResponse(position.Offset, position.Epoch), AdminJsonContext.Default.PublishResponse);

@@ -13,6 +13,7 @@ using OrleansRealtime.Gateway.Transports.LongPolling;
 using OrleansRealtime.Gateway.Transports.Sse;
 using OrleansRealtime.Gateway.Transports.WebSockets;
 using OrleansRealtime.Hosting;
+using OrleansRealtime.Streams;
 using StackExchange.Redis;
 
 namespace OrleansRealtime.Gateway.Hosting;
@@ -42,6 +43,7 @@ public static class GatewayHostingExtensions
         services.AddOptions<TransportOptions>().Bind(configuration.GetSection(TransportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PresenceLeaseOptions>().Bind(configuration.GetSection(PresenceLeaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RealtimeMetrics>();
@@ -121,7 +123,7 @@ public static class GatewayHostingExtensions
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapAdminApi().MapChannelEndpoints().MapConnectionEndpoints().MapRoomEndpoints().MapPresenceEndpoints();
+        app.MapAdminApi().MapChannelEndpoints().MapConnectionEndpoints().MapStreamEndpoints().MapRoomEndpoints().MapPresenceEndpoints();
         app.MapRealtimeObservability();
         app.MapRealtimeOpenApi();
         return app;

@@ -14,6 +14,9 @@ internal sealed partial class HubConnections(IHubContext<RealtimeHub> hub, ILogg
 {
     public const string ClientMethod = "frame";
 
+    /// <summary>How long a closed session's close frame gets to reach the client before the connection is aborted.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+
     public void Start(HubCallerContext context, Session session)
     {
         var client = hub.Clients.Client(context.ConnectionId);
@@ -45,8 +48,22 @@ internal sealed partial class HubConnections(IHubContext<RealtimeHub> hub, ILogg
         }
         finally
         {
-            // Ends the SignalR connection when the server closed the session; after a client disconnect it is a no-op.
+            // Ends the SignalR connection when the server closed the session (after a client disconnect it is a no-op).
+            // SignalR has no graceful server-side close: give the transport a moment to flush the close frame (SSE and
+            // long polling deliver it on their own schedule), or the client to leave on its own, before aborting.
+            await WaitAsync(CloseGrace, context.ConnectionAborted);
             context.Abort();
+        }
+    }
+
+    private static async Task WaitAsync(TimeSpan delay, CancellationToken cancellation)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

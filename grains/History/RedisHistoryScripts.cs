@@ -11,7 +11,7 @@ internal static class RedisHistoryScripts
 {
     // Expiry trims a prefix of the log: everything before the first entry younger than the cutoff. The first look
     // reads only two entries because an append usually expires at most one; a long idle period is cleared in batches.
-    private const string TrimExpired = """
+    internal const string TrimExpired = """
         local function timestamp(entry)
           local fields = entry[2]
           for i = 1, #fields, 2 do

@@ -7,6 +7,7 @@ using OrleansRealtime.Channels;
 using OrleansRealtime.History;
 using OrleansRealtime.Patterns;
 using OrleansRealtime.Presence;
+using OrleansRealtime.Streams;
 using StackExchange.Redis;
 
 namespace OrleansRealtime.Hosting;
@@ -76,12 +77,14 @@ public static class RealtimeHostingExtensions
             silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
             silo.AddRedisGrainStorage(StreamNames.PubSubStore, o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
             silo.Services.TryAddSingleton<IHistoryStore, RedisHistoryStore>();
+            silo.Services.TryAddSingleton<IStreamStore, RedisStreamStore>();
         }
         else
         {
             silo.AddMemoryGrainStorageAsDefault();
             silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
             silo.Services.TryAddSingleton<IHistoryStore, MemoryHistoryStore>();
+            silo.Services.TryAddSingleton<IStreamStore, MemoryStreamStore>();
         }
 
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
@@ -110,6 +113,10 @@ public static class RealtimeHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.TryAddSingleton<PatternCache>();
+        silo.Services.AddOptions<StreamOptions>()
+            .Bind(configuration.GetSection(StreamOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return silo;
     }
 

@@ -93,18 +93,9 @@ public sealed class ChannelRestTests(ChannelRestTests.Fixture fixture) : IClassF
     [MemberData(nameof(BadRequests))]
     public async Task BadRequestsAreAnsweredWithProblemDetailsCarryingTheCode(string method, string path, string? body, HttpStatusCode status, string code)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null)
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await Http.SendJsonAsync(method, path, body);
 
-        using var response = await Http.SendAsync(request);
-
-        response.StatusCode.Should().Be(status);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        problem.GetProperty("code").GetString().Should().Be(code);
-        problem.GetProperty("status").GetInt32().Should().Be((int)status);
-        problem.GetProperty("detail").GetString().Should().NotBeNullOrEmpty();
+        await response.ShouldBeProblemAsync(status, code);
     }
 
     [Fact]

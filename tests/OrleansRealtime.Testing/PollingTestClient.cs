@@ -15,10 +15,13 @@ public sealed class PollingTestClient : RealtimeClient
     private readonly double _pollSeconds;
     private Task _pollLoop = Task.CompletedTask;
 
-    private PollingTestClient(HttpClient http, double pollSeconds)
+    private readonly string _auth;
+
+    private PollingTestClient(HttpClient http, double pollSeconds, string? accessToken)
     {
         _http = http;
         _pollSeconds = pollSeconds;
+        _auth = accessToken is null ? string.Empty : "access_token=" + Uri.EscapeDataString(accessToken);
     }
 
     /// <summary>The cursor of the last answer received.</summary>
@@ -26,9 +29,12 @@ public sealed class PollingTestClient : RealtimeClient
 
     public int Polls { get; private set; }
 
-    public static async Task<PollingTestClient> ConnectAsync(Uri baseUri, string query = "", double pollSeconds = 5)
+    /// <summary>Opens a connection; an <paramref name="accessToken"/> goes with every request (as the protocol asks with auth on).</summary>
+    public static async Task<PollingTestClient> ConnectAsync(Uri baseUri, string query = "", double pollSeconds = 5, string? accessToken = null)
     {
         var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
+        if (accessToken is not null)
+            query = (query.Length > 0 ? query + "&" : string.Empty) + "access_token=" + Uri.EscapeDataString(accessToken);
         using var response = await http.PostAsync("/poll" + (query.Length > 0 ? "?" + query : string.Empty), content: null);
         var body = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != HttpStatusCode.OK)
@@ -37,7 +43,7 @@ public sealed class PollingTestClient : RealtimeClient
             throw new InvalidOperationException($"POST /poll answered {(int)response.StatusCode}: {body}");
         }
 
-        var client = new PollingTestClient(http, pollSeconds);
+        var client = new PollingTestClient(http, pollSeconds, accessToken);
         using (var welcome = JsonDocument.Parse(body))
             client.SetWelcome(welcome.RootElement.Clone());
         client._pollLoop = Task.Run(client.PollLoopAsync);
@@ -47,7 +53,7 @@ public sealed class PollingTestClient : RealtimeClient
     public override async Task SendTextAsync(string text)
     {
         using var content = new StringContent(text, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync($"/poll/{ConnectionId}", content);
+        using var response = await _http.PostAsync($"/poll/{ConnectionId}?{_auth}", content);
         if (response.StatusCode != HttpStatusCode.Accepted)
             throw new InvalidOperationException($"POST /poll/{{id}} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
@@ -73,7 +79,7 @@ public sealed class PollingTestClient : RealtimeClient
         {
             while (!_stop.IsCancellationRequested)
             {
-                using var response = await _http.GetAsync($"/poll/{ConnectionId}?cursor={Cursor}&timeout={_pollSeconds}", _stop.Token);
+                using var response = await _http.GetAsync($"/poll/{ConnectionId}?cursor={Cursor}&timeout={_pollSeconds}&{_auth}", _stop.Token);
                 var body = await response.Content.ReadAsStringAsync(_stop.Token);
                 Polls++;
                 if (response.StatusCode != HttpStatusCode.OK)

@@ -16,8 +16,11 @@ public sealed class SseTestClient : RealtimeClient
     private readonly Task _readLoop;
     private readonly HttpResponseMessage _response;
 
-    private SseTestClient(HttpClient http, HttpResponseMessage response)
+    private readonly string _auth;
+
+    private SseTestClient(HttpClient http, HttpResponseMessage response, string auth)
     {
+        _auth = auth;
         _http = http;
         _response = response;
         _readLoop = Task.Run(ReadLoopAsync);
@@ -50,7 +53,9 @@ public sealed class SseTestClient : RealtimeClient
             throw new InvalidOperationException($"GET /sse answered {(int)response.StatusCode}: {body}");
         }
 
-        var client = new SseTestClient(http, response);
+        // A token in the URL goes with the POSTs too: with auth on they must carry the owner's token.
+        var token = System.Web.HttpUtility.ParseQueryString(query)["access_token"];
+        var client = new SseTestClient(http, response, token is null ? string.Empty : "?access_token=" + Uri.EscapeDataString(token));
         await client.ReadWelcomeAsync(timeout);
         return client;
     }
@@ -60,7 +65,7 @@ public sealed class SseTestClient : RealtimeClient
     public override async Task SendTextAsync(string text)
     {
         using var content = new StringContent(text, Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync($"/sse/{ConnectionId}", content);
+        using var response = await _http.PostAsync($"/sse/{ConnectionId}{_auth}", content);
         if ((int)response.StatusCode != 202)
             throw new InvalidOperationException($"POST /sse/{{id}} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using OrleansRealtime.Bench.Harness;
 using OrleansRealtime.Bench.Load;
+using OrleansRealtime.Bench.Load.Subscribers;
 using OrleansRealtime.Bench.Processes;
 
 namespace OrleansRealtime.Bench.Fanout;
 
 /// <summary>
-/// Runs every system <see cref="FanoutOptions.Runs"/> times, interleaved (run r starts with a different system, so no
-/// system always goes first or last while the machine's other load changes). Each run is a fresh server process:
+/// Runs every system <see cref="FanoutOptions.Runs"/> times, interleaved (<see cref="Interleaved"/>). Each run is a fresh server process:
 /// start, connect the subscribers, (a) saturation, (b) fixed-rate latency, correctness check, stop.
 /// </summary>
 internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, GeneratorProbe probe)
@@ -14,45 +15,25 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
-    public async Task<List<FanoutRunResult>> RunAllAsync(CancellationToken cancellationToken)
-    {
-        var results = new List<FanoutRunResult>();
-        var systems = options.Systems;
-        for (var run = 1; run <= options.Runs; run++)
-        {
-            for (var i = 0; i < systems.Count; i++)
-            {
-                var system = systems[(i + run - 1) % systems.Count];
-                Progress($"run {run}/{options.Runs}: {system.Name}");
-                FanoutRunResult result;
-                try
-                {
-                    result = await RunOneAsync(system, run, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    Progress($"  FAILED: {ex.GetType().Name}: {ex.Message}");
-                    result = new FanoutRunResult { System = system, Run = run, Subscribers = options.Subscribers, Failure = $"{ex.GetType().Name}: {ex.Message}" };
-                }
-
-                results.Add(result);
-                Progress(Summary(result));
-            }
-        }
-
-        return results;
-    }
+    public Task<List<FanoutRunResult>> RunAllAsync(CancellationToken cancellationToken) =>
+        Interleaved.RunAsync(
+            options.Systems,
+            options.Run.Runs,
+            (system, run) => RunOneAsync(system, run, cancellationToken),
+            (system, run, failure) => new FanoutRunResult { System = system, Run = run, Subscribers = options.Subscribers, Failure = failure },
+            Summary,
+            cancellationToken);
 
     private async Task<FanoutRunResult> RunOneAsync(BenchSystem system, int run, CancellationToken cancellationToken)
     {
-        var gateway = system.Kind == ServerKind.Gateway;
-        using var server = await ServerUnderTest.StartAsync(system, options, paths, cancellationToken);
+        var gateway = system.IsGateway;
+        using var server = await ServerUnderTest.StartAsync(system, options.Run.GatewayEnvironment, paths, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var rssIdle = server.RssKiB();
 
         var clock = new PhaseClock();
-        using var subscribers = new SubscriberSet(options.Subscribers, clock, gateway);
-        var connectTime = await subscribers.ConnectAsync(server.WebSocketUri(system.Batch ? "batch=true" : string.Empty), options.ConnectParallelism, cancellationToken);
+        using var subscribers = new SubscriberSet(options.Subscribers, clock, system.Transport);
+        var connectTime = await subscribers.ConnectAsync(server.BaseUri, gateway, options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var rssConnected = server.RssKiB();
         Progress($"  {options.Subscribers} subscribers connected in {connectTime.TotalSeconds:0.0} s; server RSS {rssIdle / 1024.0:0.0} → {rssConnected / 1024.0:0.0} MiB");
@@ -148,14 +129,14 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
           $"p50 {r.P50Ms:0.00} ms, p99 {r.P99Ms:0.00} ms, max {r.MaxMs:0.00} ms" +
           (r.HasCorrectnessFindings ? $"  !!! gaps={r.Gaps} dups={r.Duplicates} undelivered={r.Undelivered} closed={r.SubscribersClosed} errors={r.PublishErrors}" : string.Empty);
 
-    private static void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+    private static void Progress(string line) => Interleaved.Progress(line);
 
     /// <summary>Counters at one instant; the difference of two is a window's <see cref="PhaseStats"/>.</summary>
-    private sealed record Snapshot(long Timestamp, long Received, long Published, TimeSpan Generator, TimeSpan Server, TimeSpan Machine, TimeSpan LeadWait, TimeSpan WindowWait, LatencyHistogram LagSincePrevious)
+    private sealed record Snapshot(long Timestamp, long Received, long WireBytes, long Published, TimeSpan Generator, TimeSpan Server, TimeSpan Machine, TimeSpan LeadWait, TimeSpan WindowWait, LatencyHistogram LagSincePrevious)
     {
         /// <summary>Also closes the probe's lag window: the end snapshot of a phase carries the phase's lag.</summary>
         public static Snapshot Take(ServerUnderTest server, SubscriberSet subscribers, Publisher publisher, GeneratorProbe probe) =>
-            new(Stopwatch.GetTimestamp(), subscribers.TotalReceived(), publisher.Published, GeneratorProbe.CpuTime(), server.CpuTime(),
+            new(Stopwatch.GetTimestamp(), subscribers.TotalReceived(), subscribers.Wire.BytesReceived, publisher.Published, GeneratorProbe.CpuTime(), server.CpuTime(),
                 ProcessStats.MachineBusyTime(), publisher.LeadWait, publisher.WindowWait, probe.TakeLag());
 
         public PhaseStats Since(Snapshot start)
@@ -165,10 +146,13 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
             var server = (Server - start.Server).TotalSeconds / seconds;
             var machine = (Machine - start.Machine).TotalSeconds / seconds;
             var lag = LagSincePrevious;
+            var received = Received - start.Received;
             return new PhaseStats
             {
                 Seconds = seconds,
-                DeliveredPerSecond = (Received - start.Received) / seconds,
+                DeliveredPerSecond = received / seconds,
+                WireBytesPerMessage = received > 0 ? (WireBytes - start.WireBytes) / (double)received : double.NaN,
+                ServerMicrosPerMessage = received > 0 ? (Server - start.Server).TotalMicroseconds / received : double.NaN,
                 PublishedPerSecond = (Published - start.Published) / seconds,
                 GeneratorCores = generator,
                 ServerCores = server,

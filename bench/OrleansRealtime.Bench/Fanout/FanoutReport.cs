@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using OrleansRealtime.Bench.Harness;
+using static OrleansRealtime.Bench.Harness.Markdown;
 
 namespace OrleansRealtime.Bench.Fanout;
 
@@ -15,31 +17,29 @@ internal static class FanoutReport
     /// <summary>On a CPU-bound box, a generator using this share of the generator + server CPU is a co-bottleneck.</summary>
     private const double GeneratorCoBottleneckShare = 0.35;
 
-    public static string Build(IReadOnlyList<FanoutRunResult> results, FanoutOptions options, MachineInfo machine, string command, DateTimeOffset started, TimeSpan elapsed, string loadAtEnd)
+    public static string Build(IReadOnlyList<FanoutRunResult> results, FanoutOptions options, BenchInvocation invocation, string loadAtEnd)
     {
+        var machine = invocation.Machine;
+        var elapsed = invocation.Clock.Elapsed;
         var md = new StringBuilder();
-        md.Line($"# Fan-out benchmark, {started:yyyy-MM-dd HH:mm:ss zzz}");
-        md.Line();
-        md.Line($"Command: `{command}`");
-        md.Line();
-        md.Line($"- Options: {options.Describe()}");
-        md.Line($"- Machine: {machine.Cores} cores ({machine.CpuModel}), {machine.MemoryMiB:N0} MiB, {machine.Os}, {machine.Runtime}, open files limit {machine.OpenFilesLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
+        md.Header("Fan-out benchmark", invocation, options.Describe());
         md.Line($"- Load average at start {machine.LoadAverage}, at end {loadAtEnd}; the generator and every server share these {machine.Cores} cores.");
-        md.Line($"- {options.Runs} run(s) per system, interleaved, each on a fresh server process; one publisher, {options.Subscribers} subscribers on one channel, {Load.BenchPayload.DataBytes}-byte payloads. Wall time {elapsed.TotalSeconds:0} s.");
-        md.Line("- delivered msg/s = messages received by all subscribers per second in the saturation window; latency = publish (send) → receive, over every subscriber's samples in the fixed-rate phase. Medians of runs; ratios are system ÷ raw-websocket of this same invocation.");
+        md.Line($"- {options.Run.Runs} run(s) per system, interleaved, each on a fresh server process; one publisher, {options.Subscribers} subscribers on one channel, {Load.BenchPayload.DataBytes}-byte payloads. Wall time {elapsed.TotalSeconds:0} s.");
+        md.Line($"- delivered msg/s = messages received by all subscribers per second in the saturation window; latency = publish (send) → receive, over every subscriber's samples in the fixed-rate phase. Medians of runs; ratios are system ÷ {options.Baseline} of this same invocation.");
         md.Line();
 
         var bySystem = options.Systems
             .Select(system => (System: system, Runs: results.Where(r => r.System == system && r.Failure is null).ToList()))
             .ToList();
-        var raw = bySystem.FirstOrDefault(s => s.System.Name == BenchSystem.RawName);
-        var rawThroughput = raw.Runs is { Count: > 0 } ? Median(raw.Runs, r => r.Saturation.DeliveredPerSecond) : double.NaN;
-        var rawP99 = raw.Runs is { Count: > 0 } ? Median(raw.Runs, r => r.P99Ms) : double.NaN;
-        var rawRate = raw.Runs is { Count: > 0 } ? Median(raw.Runs, r => r.LatencyTargetRate) : double.NaN;
+        var baseline = options.Baseline;
+        var baseRuns = bySystem.FirstOrDefault(s => s.System.Name == baseline).Runs;
+        var baseThroughput = baseRuns is { Count: > 0 } ? Median(baseRuns, r => r.Saturation.DeliveredPerSecond) : double.NaN;
+        var baseP99 = baseRuns is { Count: > 0 } ? Median(baseRuns, r => r.P99Ms) : double.NaN;
+        var baseRate = baseRuns is { Count: > 0 } ? Median(baseRuns, r => r.LatencyTargetRate) : double.NaN;
 
         md.Line("## Results (median of runs)");
         md.Line();
-        md.Line("| system | subscribers | delivered msg/s | publish msg/s | latency rate msg/s | p50 ms | p99 ms | max ms | throughput vs raw | p99 vs raw |");
+        md.Line($"| system | subscribers | delivered msg/s | publish msg/s | latency rate msg/s | p50 ms | p99 ms | max ms | throughput vs {baseline} | p99 vs {baseline} |");
         md.Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (system, runs) in bySystem)
         {
@@ -53,10 +53,10 @@ internal static class FanoutReport
             var p99 = Median(runs, r => r.P99Ms);
             var rate = Median(runs, r => r.LatencyTargetRate);
             // A p99 ratio only compares like with like at the same offered rate: say so when the rates differ.
-            var rateNote = Math.Abs(rate / rawRate - 1) > 0.1 ? $" (at {Ratio(rate, rawRate)} raw's rate)" : string.Empty;
+            var rateNote = Math.Abs(rate / baseRate - 1) > 0.1 ? $" (at {Ratio(rate, baseRate)} {baseline}'s rate)" : string.Empty;
             md.Line($"| {system.Name} | {options.Subscribers} | {N0(delivered)} | {N0(Median(runs, r => r.Saturation.PublishedPerSecond))} | " +
                 $"{N0(rate)} | {Ms(Median(runs, r => r.P50Ms))} | {Ms(p99)} | {Ms(Median(runs, r => r.MaxMs))} | " +
-                $"{Ratio(delivered, rawThroughput)} | {Ratio(p99, rawP99)}{rateNote} |");
+                $"{Ratio(delivered, baseThroughput)} | {Ratio(p99, baseP99)}{rateNote} |");
         }
 
         md.Line();
@@ -64,6 +64,23 @@ internal static class FanoutReport
         {
             md.Line();
             md.Line($"Each system's latency phase ran at {options.RatePercent:0.#}% of its own saturation publish rate, so p99 ratios between systems compare different loads; `--rate R` measures all at one rate.");
+        }
+
+        md.Line();
+        md.Line("## Cost per delivered message (saturation window, median of runs)");
+        md.Line();
+        md.Line("Wire bytes = bytes the subscriber sockets read from the server (TCP payload: HTTP, WebSocket, SSE, SignalR framing and compression included; TCP/IP headers not) ÷ messages delivered. Server CPU = the server process's user + system CPU time ÷ messages delivered.");
+        md.Line();
+        md.Line($"| system | delivered msg/s | wire bytes / msg | server CPU µs / msg | server cores | generator cores | wire bytes vs {baseline} | server CPU vs {baseline} |");
+        md.Line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        var baseBytes = baseRuns is { Count: > 0 } ? Median(baseRuns, r => r.Saturation.WireBytesPerMessage) : double.NaN;
+        var baseMicros = baseRuns is { Count: > 0 } ? Median(baseRuns, r => r.Saturation.ServerMicrosPerMessage) : double.NaN;
+        foreach (var (system, runs) in bySystem.Where(s => s.Runs.Count > 0))
+        {
+            var bytes = Median(runs, r => r.Saturation.WireBytesPerMessage);
+            var micros = Median(runs, r => r.Saturation.ServerMicrosPerMessage);
+            md.Line($"| {system.Name} | {N0(Median(runs, r => r.Saturation.DeliveredPerSecond))} | {bytes:0.0} | {micros:0.00} | {Median(runs, r => r.Saturation.ServerCores):0.00} | " +
+                $"{Median(runs, r => r.Saturation.GeneratorCores):0.00} | {Ratio(bytes, baseBytes)} | {Ratio(micros, baseMicros)} |");
         }
 
         md.Line();
@@ -122,7 +139,7 @@ internal static class FanoutReport
     private static void CorrectnessLines(StringBuilder md, BenchSystem system, List<FanoutRunResult> runs, int subscribers)
     {
         var ok = runs.Where(r => r.Failure is null).ToList();
-        var sequence = system.Kind == ServerKind.Gateway ? "offsets" : "publish ids";
+        var sequence = system.IsGateway ? "offsets" : "publish ids";
         var findings = ok.Where(r => r.HasCorrectnessFindings).ToList();
         if (ok.Count > 0 && findings.Count == 0)
         {
@@ -178,29 +195,4 @@ internal static class FanoutReport
             : $"; generator lag in the latency phase p99 {lag:0.00} ms (small next to the latencies measured)";
         return saturation + latency + ".";
     }
-
-    /// <summary>Failure texts carry a process's output: keep a table row one line and readable.</summary>
-    private static string OneLine(string text)
-    {
-        var line = string.Join(" / ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return line.Length <= 400 ? line : string.Concat(line.AsSpan(0, 400), "…");
-    }
-
-    private static double Median(List<FanoutRunResult> runs, Func<FanoutRunResult, double> value)
-    {
-        var values = runs.Select(value).Where(v => !double.IsNaN(v)).Order().ToList();
-        if (values.Count == 0)
-            return double.NaN;
-        var middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
-
-    private static string N0(double value) => double.IsNaN(value) ? "n/a" : value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Ms(double value) => double.IsNaN(value) ? "n/a" : value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
-
-    private static string Ratio(double value, double baseline) =>
-        double.IsNaN(value) || double.IsNaN(baseline) || baseline == 0 ? "n/a" : (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "×";
-
-    private static void Line(this StringBuilder md, string text = "") => md.Append(text).Append('\n');
 }

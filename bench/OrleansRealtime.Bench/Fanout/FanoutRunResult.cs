@@ -1,16 +1,11 @@
+using OrleansRealtime.Bench.Harness;
+
 namespace OrleansRealtime.Bench.Fanout;
 
 /// <summary>Everything one run of one system measured. Rates are per second; latencies in milliseconds; CPU in cores.</summary>
-internal sealed record FanoutRunResult
+internal sealed record FanoutRunResult : BenchRunResult
 {
-    public required BenchSystem System { get; init; }
-
-    public required int Run { get; init; }
-
     public required int Subscribers { get; init; }
-
-    /// <summary>Set when the run failed; the other values are then partial.</summary>
-    public string? Failure { get; init; }
 
     public double ConnectSeconds { get; init; }
 
@@ -68,6 +63,12 @@ internal sealed record PhaseStats
     public double DeliveredPerSecond { get; init; }
 
     public double PublishedPerSecond { get; init; }
+
+    /// <summary>Bytes the subscriber sockets received per delivered message (TCP payload: all framing, no TCP/IP headers).</summary>
+    public double WireBytesPerMessage { get; init; } = double.NaN;
+
+    /// <summary>Server CPU time (user + system) per delivered message.</summary>
+    public double ServerMicrosPerMessage { get; init; } = double.NaN;
 
     public double GeneratorCores { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using OrleansRealtime.Bench.Load.Subscribers;
 
 namespace OrleansRealtime.Bench.Load;
 

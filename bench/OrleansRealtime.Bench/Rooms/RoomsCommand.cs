@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using OrleansRealtime.Bench.Fanout;
+using OrleansRealtime.Bench.Harness;
 using OrleansRealtime.Bench.Load;
 using OrleansRealtime.Bench.Processes;
 
@@ -30,7 +30,7 @@ internal static class RoomsCommand
     public static async Task<int> RunAsync(string[] commandLine, IReadOnlyList<string> args)
     {
         int members = 1000, messages = 200, window = 32, presence = 20;
-        var fanoutArgs = new List<string>();
+        string? gatewayDll = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -39,15 +39,14 @@ internal static class RoomsCommand
                 case "--messages": messages = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--window": window = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--presence": presence = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--gateway-dll": fanoutArgs.AddRange(["--gateway-dll", args[++i]]); break;
+                case "--gateway-dll": gatewayDll = args[++i]; break;
                 default:
                     await Console.Error.WriteLineAsync($"unknown option '{args[i]}'{Environment.NewLine}{Help}");
                     return 2;
             }
         }
 
-        var options = FanoutOptions.Parse(fanoutArgs);
-        var paths = BenchPaths.Resolve(options);
+        var paths = BenchPaths.Resolve(gatewayDll, outputDirectory: null);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcess.KillAll();
         var command = "dotnet run -c Release --project bench/OrleansRealtime.Bench -- " + string.Join(' ', commandLine);
@@ -65,7 +64,7 @@ internal static class RoomsCommand
         var all = new List<RoomMember>(members);
         try
         {
-            using var server = await ServerUnderTest.StartAsync(BenchSystem.OrleansRealtime, options, paths, cancellation.Token);
+            using var server = await ServerUnderTest.StartAsync(BenchSystem.OrleansRealtime, new Dictionary<string, string>(), paths, cancellation.Token);
             await Console.Error.WriteLineAsync($"gateway pid {server.Pid}; connecting {members} members");
             using (var gate = new SemaphoreSlim(64))
             {

@@ -19,6 +19,8 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     public const int InboxSize = 5;
     public const int InboxTtlSeconds = 30;
     public const int PatternRefreshMilliseconds = 1000;
+    public const int StreamAckTimeoutMs = 300;
+    public const int StreamTrimIntervalMs = 50;
 
     private readonly string _clockId;
     private TestCluster? _cluster;
@@ -38,6 +40,13 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     /// <summary>The history store of the primary silo (the only one, or one of several sharing Redis).</summary>
     public IHistoryStore HistoryStore =>
         ((InProcessSiloHandle)Cluster.Primary!).ServiceProvider.GetRequiredService<IHistoryStore>();
+
+    /// <summary>Store writes to <paramref name="stream"/> over every silo of the fixture's cluster.</summary>
+    public int StreamWritesOf(string stream) => StreamStores.Sum(s => s.WritesOf(stream));
+
+    /// <summary>The stream store of every silo of the fixture's cluster.</summary>
+    public IEnumerable<CountingStreamStore> StreamStores =>
+        Cluster.Silos.OfType<InProcessSiloHandle>().Select(s => s.ServiceProvider.GetRequiredService<CountingStreamStore>());
 
     protected abstract short SiloCount { get; }
 
@@ -65,11 +74,14 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
             ["Realtime:Presence:InboxSize"] = $"{InboxSize}",
             ["Realtime:Presence:InboxTtlSeconds"] = $"{InboxTtlSeconds}",
             ["Realtime:Patterns:RefreshMilliseconds"] = $"{PatternRefreshMilliseconds}",
+            ["Realtime:Streams:AckTimeoutMs"] = $"{StreamAckTimeoutMs}",
+            ["Realtime:Streams:TrimIntervalMs"] = $"{StreamTrimIntervalMs}",
         };
         foreach (var (key, value) in settings)
             builder.Properties[$"{RealtimeSiloConfigurator.Section}:{key}"] = value;
 
         builder.AddSiloBuilderConfigurator<RealtimeSiloConfigurator>();
+        builder.AddSiloBuilderConfigurator<CountingStreamStoreConfigurator>();
         builder.AddClientBuilderConfigurator<RealtimeClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

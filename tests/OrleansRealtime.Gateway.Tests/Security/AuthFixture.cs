@@ -5,6 +5,8 @@ namespace OrleansRealtime.Gateway.Tests.Security;
 /// <summary>A gateway that requires tokens: HS256 with a secret and RS256 with a PEM file and a JWKS file, no anonymous access.</summary>
 public sealed class AuthFixture : GatewayFixture, IDisposable
 {
+    public const string ApiKey = "test-admin-key";
+
     private readonly string _directory = Directory.CreateTempSubdirectory("realtime-auth-").FullName;
 
     public TestTokens Tokens { get; } = new();
@@ -33,6 +35,7 @@ public sealed class AuthFixture : GatewayFixture, IDisposable
                 ["Realtime:Auth:ClockSkewSeconds"] = "0",
                 ["Realtime:Auth:AuthTimeoutSeconds"] = "2",
                 ["Realtime:Limits:HeartbeatSeconds"] = "1",
+                ["Realtime:Admin:ApiKey"] = ApiKey,
             };
         }
     }

@@ -151,6 +151,26 @@ public sealed class AuthenticationTests(AuthFixture fixture) : IClassFixture<Aut
         (await client.ClosedAsync()).Status.Should().Be((WebSocketCloseStatus)4002);
     }
 
+    [Theory]
+    [InlineData("sse")]
+    [InlineData("polling")]
+    [InlineData("signalr")]
+    public async Task ExpiryClosesConnectionsOfEveryTransportWithTokenExpired(string transport)
+    {
+        var token = Tokens.Hs256("ivan", lifetime: TimeSpan.FromSeconds(2));
+        await using RealtimeClient client = transport switch
+        {
+            "sse" => await SseTestClient.ConnectAsync(Gateway.BaseUri, $"access_token={token}"),
+            "polling" => await PollingTestClient.ConnectAsync(Gateway.BaseUri, accessToken: token, pollSeconds: 1),
+            _ => await SignalRTestClient.ConnectAsync(Gateway.BaseUri, HttpTransportType.WebSockets, $"access_token={token}"),
+        };
+
+        var close = await client.NextOfTypeAsync("close", TimeSpan.FromSeconds(15));
+
+        close.GetProperty("code").GetString().Should().Be("token_expired");
+        await client.EndedAsync();
+    }
+
     [Fact]
     public async Task ARefreshExtendsTheConnectionAndMustBeForTheSameUser()
     {

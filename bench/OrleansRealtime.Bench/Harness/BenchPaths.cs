@@ -1,4 +1,4 @@
-namespace OrleansRealtime.Bench.Fanout;
+namespace OrleansRealtime.Bench.Harness;
 
 /// <summary>Where the repository, the gateway build and this bench are on disk.</summary>
 internal sealed class BenchPaths
@@ -24,13 +24,13 @@ internal sealed class BenchPaths
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
         : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
 
-    public static BenchPaths Resolve(FanoutOptions options)
+    public static BenchPaths Resolve(string? gatewayDll, string? outputDirectory)
     {
         var root = FindRepositoryRoot();
-        var gateway = Path.GetFullPath(options.GatewayDll ?? Path.Combine(root, "gateway", "bin", "Release", "net10.0", "OrleansRealtime.Gateway.dll"));
+        var gateway = Path.GetFullPath(gatewayDll ?? Path.Combine(root, "gateway", "bin", "Release", "net10.0", "OrleansRealtime.Gateway.dll"));
         if (!File.Exists(gateway))
             throw new FileNotFoundException($"the gateway is not built at {gateway}: run `dotnet build OrleansRealtime.sln -c Release` (or pass --gateway-dll)");
-        var output = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(root, "bench", "results"));
+        var output = Path.GetFullPath(outputDirectory ?? Path.Combine(root, "bench", "results"));
         return new BenchPaths(root, gateway, output);
     }
 

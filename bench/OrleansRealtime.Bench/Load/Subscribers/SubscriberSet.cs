@@ -1,32 +1,45 @@
 using System.Diagnostics;
 
-namespace OrleansRealtime.Bench.Load;
+namespace OrleansRealtime.Bench.Load.Subscribers;
 
 /// <summary>The N subscribers of one run: connecting them, and the aggregates the publisher and the report need.</summary>
 internal sealed class SubscriberSet : IDisposable
 {
     private readonly Subscriber[] _subscribers;
-    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) });
+    private readonly SocketsHttpHandler _handler;
 
-    public SubscriberSet(int count, PhaseClock clock, bool gateway)
+    public SubscriberSet(int count, PhaseClock clock, SubscriberTransport transport)
     {
+        _handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            ConnectCallback = Wire.ConnectAsync,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
         _subscribers = new Subscriber[count];
         for (var i = 0; i < count; i++)
-            _subscribers[i] = new Subscriber(clock, gateway);
+            _subscribers[i] = Create(transport, clock);
     }
 
     public IReadOnlyList<Subscriber> All => _subscribers;
 
-    /// <summary>Connects (and subscribes) every subscriber, at most <paramref name="parallelism"/> at a time; returns the time taken.</summary>
-    public async Task<TimeSpan> ConnectAsync(Uri uri, int parallelism, CancellationToken cancellationToken)
+    /// <summary>Bytes all subscriber connections received from the server.</summary>
+    public WireCounter Wire { get; } = new();
+
+    /// <summary>
+    /// Connects (and subscribes) every subscriber to the server at <paramref name="baseUri"/>, at most
+    /// <paramref name="parallelism"/> at a time; returns the time taken.
+    /// </summary>
+    public async Task<TimeSpan> ConnectAsync(Uri baseUri, bool gateway, int parallelism, CancellationToken cancellationToken)
     {
+        var endpoint = new SubscriberEndpoint(baseUri, gateway, _handler);
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         await Parallel.ForEachAsync(
             _subscribers,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = timeout.Token },
-            async (subscriber, ct) => await subscriber.ConnectAsync(uri, _invoker, ct));
+            async (subscriber, ct) => await subscriber.ConnectAsync(endpoint, ct));
         return Stopwatch.GetElapsedTime(started);
     }
 
@@ -77,6 +90,17 @@ internal sealed class SubscriberSet : IDisposable
     {
         foreach (var subscriber in _subscribers)
             subscriber.Dispose();
-        _invoker.Dispose();
+        _handler.Dispose();
     }
+
+    private static Subscriber Create(SubscriberTransport transport, PhaseClock clock) => transport switch
+    {
+        SubscriberTransport.WebSocket => new WebSocketSubscriber(clock, batch: false, deflate: false),
+        SubscriberTransport.WebSocketBatch => new WebSocketSubscriber(clock, batch: true, deflate: false),
+        SubscriberTransport.WebSocketDeflate => new WebSocketSubscriber(clock, batch: false, deflate: true),
+        SubscriberTransport.Sse => new SseSubscriber(clock),
+        SubscriberTransport.Polling => new PollingSubscriber(clock),
+        SubscriberTransport.SignalR => new SignalRSubscriber(clock),
+        _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, null),
+    };
 }

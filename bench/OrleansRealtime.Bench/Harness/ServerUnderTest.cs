@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OrleansRealtime.Bench.Processes;
 
-namespace OrleansRealtime.Bench.Fanout;
+namespace OrleansRealtime.Bench.Harness;
 
 /// <summary>A system's server, running as its own process on free loopback ports, ready to accept subscribers.</summary>
 internal sealed class ServerUnderTest : IDisposable
@@ -23,13 +23,16 @@ internal sealed class ServerUnderTest : IDisposable
 
     public Uri WebSocketUri(string query) => new($"ws://127.0.0.1:{BaseUri.Port}/ws{(query.Length > 0 ? "?" + query : string.Empty)}");
 
-    /// <summary>Starts the system's server; a port taken in the meantime makes it exit early, and it is started again on others.</summary>
-    public static async Task<ServerUnderTest> StartAsync(BenchSystem system, FanoutOptions options, BenchPaths paths, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the system's server; a port taken in the meantime makes it exit early, and it is started again on others.
+    /// A gateway gets the system's own settings, then <paramref name="gatewayEnvironment"/> (the command line's).
+    /// </summary>
+    public static async Task<ServerUnderTest> StartAsync(BenchSystem system, IReadOnlyDictionary<string, string> gatewayEnvironment, BenchPaths paths, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Next();
-            var process = system.Kind == ServerKind.Gateway ? StartGateway(port, options, paths) : StartRaw(port, paths);
+            var process = system.IsGateway ? StartGateway(port, system, gatewayEnvironment, paths) : StartRaw(port, paths);
             var server = new ServerUnderTest(process, port);
             try
             {
@@ -49,7 +52,7 @@ internal sealed class ServerUnderTest : IDisposable
         }
     }
 
-    private static ChildProcess StartGateway(int port, FanoutOptions options, BenchPaths paths)
+    private static ChildProcess StartGateway(int port, BenchSystem system, IReadOnlyDictionary<string, string> gatewayEnvironment, BenchPaths paths)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -60,7 +63,7 @@ internal sealed class ServerUnderTest : IDisposable
             // Not enforced by the gateway yet; a per-connection rate limit must not throttle the one benchmark publisher.
             ["Realtime__Limits__MessagesPerSecond"] = "1000000",
         };
-        foreach (var (key, value) in options.GatewayEnvironment)
+        foreach (var (key, value) in (system.GatewayEnvironment ?? new Dictionary<string, string>()).Concat(gatewayEnvironment))
             environment[key] = value;
 
         var dll = paths.GatewayDll;

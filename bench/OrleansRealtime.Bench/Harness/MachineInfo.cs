@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using OrleansRealtime.Bench.Processes;
 
-namespace OrleansRealtime.Bench.Fanout;
+namespace OrleansRealtime.Bench.Harness;
 
 /// <summary>What a reader needs to know about the machine to weigh the numbers.</summary>
 internal sealed record MachineInfo(int Cores, string CpuModel, string Os, string Runtime, long MemoryMiB, long? OpenFilesLimit, string LoadAverage)

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Diagnostics;
+
+namespace OrleansRealtime.Bench.Load.Subscribers;
+
+/// <summary>
+/// One subscriber connection, over one transport. Per message it takes the sequence number (the gateway's offset, or
+/// the raw relay's publish id) and the publisher's timestamp, checks order, counts, and records latency while the
+/// <see cref="PhaseClock"/> says so. No allocation per message on the text transports; counters have a single writer
+/// (the transport's receive loop).
+/// </summary>
+internal abstract class Subscriber(PhaseClock clock) : IDisposable
+{
+    private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _received;
+    private long _last;
+    private volatile bool _live;
+    private volatile string? _closedReason;
+
+    public LatencyHistogram Latency { get; } = new();
+
+    /// <summary>Messages received (duplicates included); written by the loop only, read by the publisher's lead check.</summary>
+    public long Received => Volatile.Read(ref _received);
+
+    /// <summary>The sequence number the first message should follow (the subscribe ack's offset, or 0).</summary>
+    public long Base { get; private set; }
+
+    public long LastSequence => Volatile.Read(ref _last);
+
+    public long Gaps { get; private set; }
+
+    public long MissingInGaps { get; private set; }
+
+    public long Duplicates { get; private set; }
+
+    /// <summary>Why the connection ended, when it ended before the bench closed it.</summary>
+    public string? ClosedReason => _closedReason;
+
+    public bool IsOpen => _closedReason is null;
+
+    /// <summary>True once subscribed: from then on every received frame is counted.</summary>
+    protected bool IsLive => _live;
+
+    /// <summary>Connects and subscribes to <see cref="BenchPayload.Channel"/>; returns once the subscription is live.</summary>
+    public abstract Task ConnectAsync(SubscriberEndpoint endpoint, CancellationToken cancellationToken);
+
+    /// <summary>Aborts the connection (no closing handshake: 1,000 of them would only slow the bench down).</summary>
+    public abstract void Dispose();
+
+    protected Task WaitWelcomedAsync(CancellationToken cancellationToken) => _welcomed.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Waits for the subscribe ack (<see cref="OnSetupFrame"/>); from then on, messages after its offset are counted.</summary>
+    protected Task WaitSubscribedAsync(CancellationToken cancellationToken) => _subscribed.Task.WaitAsync(cancellationToken);
+
+    /// <summary>The subscription is live: messages after <paramref name="baseSequence"/> are counted from here on.</summary>
+    protected void GoLive(long baseSequence)
+    {
+        Base = baseSequence;
+        _last = baseSequence;
+        _live = true;
+    }
+
+    protected void Welcomed() => _welcomed.TrySetResult();
+
+    /// <summary>Handles one frame received before the subscription is live: welcome, the subscribe ack, or an error.</summary>
+    protected void OnSetupFrame(ReadOnlySpan<byte> frame)
+    {
+        if (frame.IndexOf(BenchPayload.WelcomeType) >= 0)
+        {
+            Welcomed();
+        }
+        else if (frame.IndexOf(BenchPayload.AckType) >= 0)
+        {
+            // Live at once, in the receive loop: the next frame read is already a message to count.
+            var position = 0;
+            GoLive(BenchPayload.TryReadNumberAfter(frame, BenchPayload.OffsetKey, ref position, out var offset) ? offset : 0);
+            _subscribed.TrySetResult();
+        }
+        else if (frame.IndexOf(BenchPayload.ErrorType) >= 0)
+        {
+            _subscribed.TrySetException(new InvalidOperationException("subscribe refused: " + System.Text.Encoding.UTF8.GetString(frame)));
+        }
+    }
+
+    /// <summary>
+    /// Counts every message in a block of frame text: one frame, a JSON array of frames, a poll answer or several SSE
+    /// events alike (see <see cref="BenchPayload.TryReadNext"/>). Must hold whole frames only.
+    /// </summary>
+    protected void OnFrames(ReadOnlySpan<byte> utf8, ReadOnlySpan<byte> sequenceKey)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var position = 0;
+        while (BenchPayload.TryReadNext(utf8, sequenceKey, ref position, out var sequence, out var sentAt))
+            OnMessage(sequence, sentAt, now);
+    }
+
+    protected void OnMessage(long sequence, long sentAt, long now)
+    {
+        if (sequence == _last + 1)
+        {
+            _last = sequence;
+        }
+        else if (sequence <= _last)
+        {
+            Duplicates++;
+        }
+        else
+        {
+            Gaps++;
+            MissingInGaps += sequence - _last - 1;
+            _last = sequence;
+        }
+
+        Volatile.Write(ref _received, _received + 1);
+        if (sentAt >= clock.RecordFrom)
+            Latency.Record((now - sentAt) * 1_000_000 / Stopwatch.Frequency);
+    }
+
+    protected static byte[] Grow(byte[] buffer, int used)
+    {
+        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+        buffer.AsSpan(0, used).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return bigger;
+    }
+
+    /// <summary>The connection ended: records why (the first reason wins) and fails a connect still waiting.</summary>
+    protected void Closed(string reason)
+    {
+        _closedReason ??= reason;
+        _welcomed.TrySetException(new InvalidOperationException(reason));
+        _subscribed.TrySetException(new InvalidOperationException(reason));
+    }
+}
