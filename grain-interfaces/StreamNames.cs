@@ -9,6 +9,12 @@ public static class StreamNames
     /// <summary>Namespace of channel streams; the stream key is the channel name.</summary>
     public const string Channel = "channel";
 
+    /// <summary>
+    /// Namespace of pattern streams; the stream key is the pattern (e.g. <c>metrics.*</c>). A channel publishes to a
+    /// pattern stream only while a gateway has registered that pattern and the channel matches it.
+    /// </summary>
+    public const string Pattern = "pattern";
+
     /// <summary>Grain storage that holds stream subscriptions (the pub-sub rendezvous).</summary>
     public const string PubSubStore = "PubSubStore";
 }

@@ -2,10 +2,12 @@ using OrleansRealtime.Bench.Auth;
 using OrleansRealtime.Bench.Fanout;
 using OrleansRealtime.Bench.Memory;
 using OrleansRealtime.Bench.RawServer;
+using OrleansRealtime.Bench.Rooms;
 using OrleansRealtime.Bench.Streams;
 
 // The bench harness (not in CI). Verbs:
 //   fanout     one publisher, N subscribers (WebSocket or another transport), each system measured in its own process (see bench/README.md)
+//   rooms      one room of N members on one gateway: join storm, room.send throughput, presence fan-out latency
 //   memory     gateway memory per idle connection, per transport
 //   serve-raw  the raw-websocket baseline server; `fanout` starts it itself, as a separate process
 //   auth       connects/s with a token vs anonymous, and the per-frame cost of rate limiting
@@ -13,6 +15,7 @@ using OrleansRealtime.Bench.Streams;
 return args switch
 {
     ["fanout", .. var rest] => await FanoutCommand.RunAsync(args, rest),
+    ["rooms", .. var rest] => await RoomsCommand.RunAsync(args, rest),
     ["memory", .. var rest] => await MemoryCommand.RunAsync(args, rest),
     ["serve-raw", .. var rest] => await RawBroadcastServer.RunAsync(rest),
     ["streams", .. var rest] => await StreamsCommand.RunAsync(args, rest),
@@ -26,11 +29,12 @@ static int Usage()
         """
         usage:
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- fanout [options]
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- rooms [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- memory [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- serve-raw --port P
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- streams [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- auth [options]
 
-        """ + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help + Environment.NewLine + AuthCommand.Help);
+        """ + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help + Environment.NewLine + AuthCommand.Help + Environment.NewLine + RoomsCommand.Help);
     return 2;
 }

@@ -18,6 +18,17 @@ internal sealed record ConnectionResponse(
         new(c.ConnectionId, c.UserId, c.Transport, c.GatewayId, c.Channels, c.QueuedFrames, c.QueuedBytes);
 }
 
+/// <summary>The room list: each occupied room with its member count.</summary>
+internal sealed record RoomListResponse(IReadOnlyList<RoomSummaryResponse> Rooms);
+
+internal sealed record RoomSummaryResponse(string Room, int Members);
+
+/// <summary>The answer to a REST direct message: its offset in the recipient's log, and whether they were online.</summary>
+internal sealed record DirectResponse(long Offset, bool Online);
+
+/// <summary>A user's inbox: messages waiting and messages dropped so far.</summary>
+internal sealed record InboxResponse(long Pending, long Dropped);
+
 /// <summary>Source-generated JSON for the admin API's answers (camelCase on the wire).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PublishResponse))]
@@ -26,6 +37,9 @@ internal sealed record ConnectionResponse(
 [JsonSerializable(typeof(ConnectionListResponse))]
 [JsonSerializable(typeof(ClusterResponse))]
 [JsonSerializable(typeof(ChannelListResponse))]
+[JsonSerializable(typeof(RoomListResponse))]
+[JsonSerializable(typeof(DirectResponse))]
+[JsonSerializable(typeof(InboxResponse))]
 [JsonSerializable(typeof(StreamResponse))]
 [JsonSerializable(typeof(StreamListResponse))]
 [JsonSerializable(typeof(AppendResponse))]

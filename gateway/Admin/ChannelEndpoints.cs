@@ -46,7 +46,7 @@ internal static class ChannelEndpoints
     }
 
     /// <summary>Documents the raw body (read by hand, so no content type restricts the route): any one JSON value.</summary>
-    private static Task JsonBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static Task JsonBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.RequestBody = new OpenApiRequestBody
         {

@@ -26,6 +26,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private readonly Lock _sync = new();
     private readonly SemaphoreSlim _deliveryGate = new(1, 1);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly FrameEncoder _encode;
     private StreamSubscriptionHandle<ChannelMessage>? _handle;
     private long _last;
     private long _lastActivity;
@@ -38,6 +39,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     {
         Channel = channel;
         _registry = registry;
+        _encode = FeedFrames.EncoderFor(channel);
     }
 
     public string Channel { get; }
@@ -80,9 +82,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         catch (Exception ex)
         {
             // Subscribers waiting on Ready get the protocol's answer: a cluster that cannot be reached is 'unavailable'.
-            _ready.TrySetException(ClusterAccess.IsUnavailable(ex) && ex is not ProtocolException
-                ? new ProtocolException(ErrorCode.Unavailable, "the cluster is unavailable, retry shortly", ex)
-                : ex);
+            _ready.TrySetException(ClusterAccess.AsProtocolError(ex));
             await StopAsync();
         }
     }
@@ -114,9 +114,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     }
 
     /// <summary>Adds a subscriber in the pending state; <see cref="ActivateAsync"/> makes it live.</summary>
-    public ChannelSubscription Add(Connections.Session session)
+    public ChannelSubscription Add(Connections.Session session, MessageFilter? filter)
     {
-        var subscription = new ChannelSubscription(this, session);
+        var subscription = new ChannelSubscription(this, session) { Filter = filter };
         lock (_sync)
             _subscribers.Add(subscription);
         return subscription;
@@ -139,14 +139,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     /// follow. With it, the missed messages are read from history and sent behind the ack, then the frames that
     /// arrived meanwhile, skipping any offset already sent.
     /// </summary>
-    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId, bool answer)
+    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, AckWriter? ack)
     {
         if (since is not { } from)
         {
             lock (_sync)
             {
                 subscription.Position = new RecoveryPosition(_last, _epoch);
-                SendAck(subscription.Session, requestId, answer, _last, recovered: null);
+                SendAck(subscription.Session, ack, _last, recovered: null);
                 subscription.Pending = null;
             }
 
@@ -160,13 +160,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             if (continuous && page.Epoch == _epoch && subscription.Pending is { } pending)
             {
                 subscription.Position = new RecoveryPosition(from.Offset, _epoch);
-                SendAck(session, requestId, answer, Math.Max(page.Top, _last), recovered: true);
+                SendAck(session, ack, Math.Max(page.Top, _last), recovered: true);
                 var sent = from.Offset;
                 foreach (var message in replay)
                 {
                     if (message.Offset <= sent)
                         continue;
-                    session.Send(FrameWriter.Message(message));
+                    if (subscription.Accepts(message))
+                        session.Send(_encode(message));
                     sent = message.Offset;
                 }
 
@@ -186,18 +187,18 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                 // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
                 // the client must resync, and the subscription continues live from the ack's offset.
                 subscription.Position = new RecoveryPosition(_last, _epoch);
-                SendAck(session, requestId, answer, _last, recovered: false);
+                SendAck(session, ack, _last, recovered: false);
             }
 
             subscription.Pending = null;
         }
     }
 
-    /// <summary>The subscribe ack, in the current epoch, when the request is to be answered on success.</summary>
-    private void SendAck(Connections.Session session, ReadOnlyMemory<byte> requestId, bool answer, long offset, bool? recovered)
+    /// <summary>The subscription's ack, in the current epoch, when the request is to be answered on success.</summary>
+    private void SendAck(Connections.Session session, AckWriter? ack, long offset, bool? recovered)
     {
-        if (answer)
-            session.Send(FrameWriter.SubscribeAck(requestId, Channel, new ChannelPosition(offset, _epoch), recovered));
+        if (ack is not null)
+            session.Send(ack(new ChannelPosition(offset, _epoch), recovered));
     }
 
     private async Task<(List<ChannelMessage> Replay, HistoryPage Last, bool Continuous)> ReadAfterAsync(RecoveryPosition from)
@@ -364,13 +365,17 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         using var fanout = _registry.Metrics.StartFanout(message, _registry.Time);
         Volatile.Write(ref _lastActivity, _registry.Time.GetTimestamp());
         EncodedFrame? frame = null;
+        var leaving = FeedFrames.LeavingMember(Channel, message);
+        List<ChannelSubscription>? removed = null;
         lock (_sync)
         {
             _last = message.Offset;
             foreach (var subscription in _subscribers)
             {
-                // Encoded once per gateway, and only when someone is listening.
-                frame ??= FrameWriter.Message(message);
+                // Filters only select among frames encoded once per gateway, and only when someone is listening.
+                if (!subscription.Accepts(message))
+                    continue;
+                frame ??= _encode(message);
                 if (subscription.Pending is { } pending)
                 {
                     if (pending.Count >= _registry.MaxPendingFrames)
@@ -382,7 +387,18 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                 {
                     subscription.Session.Send(frame);
                 }
+
+                // A member removed from a room (by an administrator, or by another of their connections) stops following
+                // it here too, after seeing its own leave. A subscription that went live after the leave is a new join.
+                if (leaving is not null && subscription.Session.UserId == leaving && subscription.Position is { } position && position.Offset < message.Offset)
+                    (removed ??= []).Add(subscription);
             }
+        }
+
+        if (removed is not null)
+        {
+            foreach (var subscription in removed)
+                subscription.Session.RoomRemoved(subscription);
         }
     }
 

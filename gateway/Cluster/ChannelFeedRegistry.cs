@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Connections;
 using OrleansRealtime.Gateway.Diagnostics;
 using OrleansRealtime.Gateway.Hosting;
+using OrleansRealtime.Gateway.Protocol;
 
 namespace OrleansRealtime.Gateway.Cluster;
 
@@ -43,7 +44,7 @@ internal sealed partial class ChannelFeedRegistry(
     /// Joins (or starts) the channel's feed for a session. The subscription is pending: it receives nothing until
     /// <see cref="ActivateAsync"/> answers it, so the session can record it before its ack can reach the client.
     /// </summary>
-    public ChannelSubscription Join(Session session, string channel)
+    public ChannelSubscription Join(Session session, string channel, MessageFilter? filter = null)
     {
         ChannelFeed feed;
         ChannelSubscription subscription;
@@ -58,7 +59,7 @@ internal sealed partial class ChannelFeedRegistry(
             }
 
             // Added under the registry lock, so the feed cannot be dropped between lookup and add.
-            subscription = feed.Add(session);
+            subscription = feed.Add(session, filter);
         }
 
         if (started)
@@ -70,13 +71,17 @@ internal sealed partial class ChannelFeedRegistry(
     /// Makes a joined subscription live once its feed is ready, answering the request through the feed so the ack,
     /// any recovered history and live messages reach the session in order. On failure the subscription is released.
     /// </summary>
-    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId, bool answer)
+    public Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId, bool answer) =>
+        ActivateAsync(subscription, since, answer ? (position, recovered) => FrameWriter.SubscribeAck(requestId, subscription.Feed.Channel, position, recovered) : null);
+
+    /// <summary>Makes a joined subscription live (see above), answering with <paramref name="ack"/> (null: no answer on success).</summary>
+    public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, AckWriter? ack)
     {
         var feed = subscription.Feed;
         try
         {
             await feed.Ready;
-            await feed.ActivateAsync(subscription, since, requestId, answer);
+            await feed.ActivateAsync(subscription, since, ack);
         }
         catch
         {

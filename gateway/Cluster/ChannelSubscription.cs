@@ -29,6 +29,12 @@ internal sealed class ChannelSubscription(ChannelFeed feed, Session session)
     /// </summary>
     public RecoveryPosition? Position { get; set; }
 
+    /// <summary>The subscription's <c>filter</c>; null delivers every message.</summary>
+    public MessageFilter? Filter { get; init; }
+
+    /// <summary>True when the message passes the subscription's filter.</summary>
+    public bool Accepts(OrleansRealtime.Channels.ChannelMessage message) => Filter is null || Filter.Matches(message.Data);
+
     private int _released;
 
     /// <summary>True the first time only: a subscription is released once, whoever gets there first.</summary>

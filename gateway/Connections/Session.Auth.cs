@@ -26,6 +26,7 @@ internal sealed partial class Session
             throw new ProtocolException(ErrorCode.Forbidden, $"a token refresh must be for the same user ('{current.UserId}'), not '{identity.UserId}'");
 
         Volatile.Write(ref _identity, identity);
+        IdentityChanged();
         if (answer)
             Send(FrameWriter.AuthAck(frame.Id, identity.UserId, identity.ExpiresAt));
     }

@@ -59,6 +59,8 @@ internal sealed partial class Session
     /// </summary>
     public async Task SubscribeOnOpenAsync(IReadOnlyList<string> channels, IReadOnlyDictionary<string, RecoveryPosition> resume)
     {
+        // Long polling answers its welcome outside the frame stream and never calls Welcome: the user starts here.
+        StartUser();
         await _dispatch.WaitAsync();
         try
         {
@@ -148,6 +150,24 @@ internal sealed partial class Session
                 case ClientFrameType.History:
                     await HistoryAsync(frame, answer);
                     break;
+                case ClientFrameType.Join:
+                    await JoinAsync(frame, answer);
+                    break;
+                case ClientFrameType.Leave:
+                    await LeaveAsync(frame, answer);
+                    break;
+                case ClientFrameType.RoomSend:
+                    await SendToRoomAsync(frame, answer);
+                    break;
+                case ClientFrameType.Direct:
+                    await SendDirectAsync(frame, answer);
+                    break;
+                case ClientFrameType.PresenceSet:
+                    await SetPresenceAsync(frame, answer);
+                    break;
+                case ClientFrameType.PresenceGet:
+                    await GetPresenceAsync(frame, answer);
+                    break;
                 default:
                     throw ProtocolException.BadRequest($"frame type '{frame.TypeName}' is not supported by this gateway yet");
             }
@@ -168,10 +188,17 @@ internal sealed partial class Session
 
     private async ValueTask SubscribeAsync(ClientFrame frame, bool answer)
     {
-        if (frame.Pattern is not null || frame.Stream is not null)
-            throw ProtocolException.BadRequest("pattern and stream subscriptions are not supported by this gateway yet");
+        if (frame.Pattern is not null)
+        {
+            await SubscribePatternAsync(frame, answer);
+            return;
+        }
+
+        if (frame.Stream is not null)
+            throw ProtocolException.BadRequest("stream subscriptions are not supported by this gateway yet");
         var channel = RequireChannel(frame.Channel);
         Authorize(RequireIdentity().Grants.CanSubscribe(channel), "subscribe to", channel);
+        var filter = MessageFilter.Parse(frame.Filter);
 
         ChannelSubscription subscription;
         lock (_subscriptions)
@@ -187,7 +214,7 @@ internal sealed partial class Session
 
             // Recorded while still pending, before the ack can be written: a resume token written after the ack
             // must already name this subscription.
-            subscription = _services.Feeds.Join(this, channel);
+            subscription = _services.Feeds.Join(this, channel, filter);
             _subscriptions[channel] = subscription;
         }
 
@@ -210,6 +237,12 @@ internal sealed partial class Session
 
     private void Unsubscribe(ClientFrame frame, bool answer)
     {
+        if (frame.Pattern is not null)
+        {
+            UnsubscribePattern(frame, answer);
+            return;
+        }
+
         var channel = RequireChannel(frame.Channel);
         ChannelSubscription? subscription;
         lock (_subscriptions)
@@ -256,7 +289,7 @@ internal sealed partial class Session
         if (!ChannelName.IsValid(channel))
         {
             throw ProtocolException.BadRequest(channel.AsSpan().IndexOfAny('*', '>') >= 0
-                ? $"invalid channel name '{Truncate(channel)}': '*' and '>' are pattern wildcards, subscribed with 'pattern' (not supported by this gateway yet)"
+                ? $"invalid channel name '{Truncate(channel)}': '*' and '>' are pattern wildcards, subscribed with 'pattern'"
                 : $"invalid channel name '{Truncate(channel)}'");
         }
         return channel;

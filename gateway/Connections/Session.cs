@@ -67,7 +67,11 @@ internal sealed partial class Session : IAsyncDisposable
     public CancellationToken WritesAbandoned => _writesAbandoned.Token;
 
     /// <summary>Sends the <c>welcome</c> frame; the transport calls this once, before anything else is queued.</summary>
-    public void Welcome() => Send(WelcomeFrame());
+    public void Welcome()
+    {
+        Send(WelcomeFrame());
+        StartUser();
+    }
 
     /// <summary>The <c>welcome</c> frame, for transports that answer it outside the frame stream (long polling).</summary>
     public EncodedFrame WelcomeFrame() =>
@@ -192,6 +196,7 @@ internal sealed partial class Session : IAsyncDisposable
         foreach (var subscription in subscriptions)
             _services.Feeds.Release(subscription);
 
+        StopUser();
         _services.Sessions.Remove(this);
         return ValueTask.CompletedTask;
     }

@@ -6,12 +6,13 @@ using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Connections;
 
-/// <summary>What every session shares: options, cluster access, channel feeds, the registry, metrics, time.</summary>
+/// <summary>What every session shares: options, cluster access, channel and pattern feeds, the registry, metrics, time.</summary>
 internal sealed class SessionServices(
     IOptions<LimitsOptions> limits,
     IOptions<GatewayOptions> gateway,
     ClusterAccess cluster,
     ChannelFeedRegistry feeds,
+    PatternFeedRegistry patterns,
     SessionRegistry sessions,
     RealtimeMetrics metrics,
     TokenValidator tokens,
@@ -27,6 +28,8 @@ internal sealed class SessionServices(
     public ClusterAccess Cluster { get; } = cluster;
 
     public ChannelFeedRegistry Feeds { get; } = feeds;
+
+    public PatternFeedRegistry Patterns { get; } = patterns;
 
     public SessionRegistry Sessions { get; } = sessions;
 

@@ -42,12 +42,14 @@ public static class GatewayHostingExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TransportOptions>().Bind(configuration.GetSection(TransportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PresenceLeaseOptions>().Bind(configuration.GetSection(PresenceLeaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<ClusterAccess>();
         services.AddSingleton<ChannelFeedRegistry>();
+        services.AddSingleton<PatternFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<SessionServices>();
         services.AddSingleton<ClientIdentityResolver>();
@@ -70,6 +72,7 @@ public static class GatewayHostingExtensions
         services.AddHostedService<FeedMaintenanceService>();
         services.AddSingleton<GatewayCommands>();
         services.AddHostedService<GatewayDirectoryService>();
+        services.AddHostedService<PresenceLeaseService>();
         services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionObserver>();
         services.AddHostedService<ConnectionDrainService>();
 
@@ -122,7 +125,7 @@ public static class GatewayHostingExtensions
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapAdminApi().MapChannelEndpoints().MapChannelListEndpoints().MapConnectionEndpoints().MapClusterEndpoints().MapStreamEndpoints();
+        app.MapAdminApi().MapChannelEndpoints().MapChannelListEndpoints().MapConnectionEndpoints().MapClusterEndpoints().MapStreamEndpoints().MapRoomEndpoints().MapPresenceEndpoints();
         app.MapRealtimeObservability();
         app.MapRealtimeOpenApi();
         return app;

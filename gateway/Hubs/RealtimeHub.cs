@@ -52,6 +52,18 @@ internal sealed class RealtimeHub(SessionServices services, ClientIdentityResolv
 
     public Task<HubFrame> Ping(JsonElement frame) => InvokeAsync("ping", frame);
 
+    public Task<HubFrame> Join(JsonElement frame) => InvokeAsync("join", frame);
+
+    public Task<HubFrame> Leave(JsonElement frame) => InvokeAsync("leave", frame);
+
+    public Task<HubFrame> SendToRoom(JsonElement frame) => InvokeAsync("room.send", frame);
+
+    public Task<HubFrame> SendDirect(JsonElement frame) => InvokeAsync("direct", frame);
+
+    public Task<HubFrame> SetPresence(JsonElement frame) => InvokeAsync("presence.set", frame);
+
+    public Task<HubFrame> GetPresence(JsonElement frame) => InvokeAsync("presence.get", frame);
+
     private async Task<HubFrame> InvokeAsync(string type, JsonElement arguments)
     {
         var session = (Session)Context.Items[SessionKey]!;

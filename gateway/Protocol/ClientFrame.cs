@@ -41,6 +41,24 @@ internal sealed class ClientFrame
 
     public int? Limit { get; set; }
 
+    /// <summary>The event name of a <c>room.send</c>.</summary>
+    public string? Event { get; set; }
+
+    /// <summary>The recipient of a <c>direct</c> message.</summary>
+    public string? To { get; set; }
+
+    /// <summary>The status of a <c>presence.set</c>, as sent.</summary>
+    public string? Status { get; set; }
+
+    /// <summary>The raw JSON object of a <c>presence.set</c>'s custom <c>state</c>; empty when absent.</summary>
+    public ReadOnlyMemory<byte> State { get; set; }
+
+    /// <summary>The users of a <c>presence.get</c>.</summary>
+    public List<string>? Users { get; set; }
+
+    /// <summary>A <c>presence.get</c> that also watches the users' presence changes.</summary>
+    public bool Watch { get; set; }
+
     /// <summary>The token of an <c>auth</c> frame.</summary>
     public string? Token { get; set; }
 

@@ -11,7 +11,7 @@ namespace OrleansRealtime.Gateway.Protocol;
 /// property with the wrong JSON type is recorded as the frame's <see cref="ClientFrame.Error"/> while parsing
 /// continues, so the answer can still echo the frame's <c>id</c>. Only malformed JSON loses the id.
 /// </summary>
-internal static class ClientFrameParser
+internal static partial class ClientFrameParser
 {
     /// <summary>Nesting allowed inside a frame (including <c>data</c>); deeper input is refused as malformed.</summary>
     public const int MaxDepth = 64;
@@ -177,7 +177,7 @@ internal static class ClientFrameParser
             else
                 Fail(ref reader, frame, "'limit' must be a non-negative integer");
         }
-        else
+        else if (!ReadRoomsAndPresenceProperty(ref reader, name, frame, source))
         {
             // Unknown property: ignored, so newer clients can talk to older gateways.
             reader.Skip();

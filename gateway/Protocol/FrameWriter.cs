@@ -10,7 +10,7 @@ namespace OrleansRealtime.Gateway.Protocol;
 /// docs/protocol.md; payloads (<c>data</c>) are written as the raw JSON they were validated as on the way in.
 /// A writer and its buffer are cached per thread, so encoding allocates only the frame's final byte array.
 /// </summary>
-internal static class FrameWriter
+internal static partial class FrameWriter
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -159,12 +159,14 @@ internal static class FrameWriter
         writer.WriteBoolean("more"u8, page.More);
     }
 
-    private static void WriteMessage(Utf8JsonWriter writer, ChannelMessage message, bool withType)
+    private static void WriteMessage(Utf8JsonWriter writer, ChannelMessage message, bool withType, string? pattern = null)
     {
         writer.WriteStartObject();
         if (withType)
             writer.WriteString("type"u8, "message"u8);
         writer.WriteString("channel"u8, message.Channel);
+        if (pattern is not null)
+            writer.WriteString("pattern"u8, pattern);
         writer.WriteNumber("offset"u8, message.Offset);
         writer.WriteString("epoch"u8, message.Epoch);
         writer.WritePropertyName("data"u8);
@@ -181,13 +183,7 @@ internal static class FrameWriter
         writer.WriteEndObject();
     }
 
-    private static void StartAck(Utf8JsonWriter writer, ReadOnlyMemory<byte> id, string channel)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "ack"u8);
-        WriteId(writer, id);
-        writer.WriteString("channel"u8, channel);
-    }
+    private static void StartAck(Utf8JsonWriter writer, ReadOnlyMemory<byte> id, string channel) => StartAck(writer, id, "channel"u8, channel);
 
     private static void WriteId(Utf8JsonWriter writer, ReadOnlyMemory<byte> id)
     {
@@ -198,12 +194,14 @@ internal static class FrameWriter
     }
 
     /// <summary>Writes <c>"ts":"2026-11-23T10:00:00.000Z"</c> without allocating.</summary>
-    private static void WriteTimestamp(Utf8JsonWriter writer, long unixMs)
+    private static void WriteTimestamp(Utf8JsonWriter writer, long unixMs) => WriteTimestamp(writer, "ts"u8, unixMs);
+
+    private static void WriteTimestamp(Utf8JsonWriter writer, ReadOnlySpan<byte> property, long unixMs)
     {
         Span<byte> buffer = stackalloc byte[32];
         var time = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime;
         time.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        writer.WriteString("ts"u8, buffer[..written]);
+        writer.WriteString(property, buffer[..written]);
     }
 
     private static Utf8JsonWriter Rent()

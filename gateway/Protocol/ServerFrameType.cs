@@ -10,6 +10,9 @@ internal enum ServerFrameType : byte
     Ping,
     Pong,
     Close,
+    Room,
+    Presence,
+    Direct,
 }
 
 internal static class ServerFrameTypes
@@ -22,6 +25,9 @@ internal static class ServerFrameTypes
         ServerFrameType.Message => "message",
         ServerFrameType.Ping => "ping",
         ServerFrameType.Pong => "pong",
+        ServerFrameType.Room => "room",
+        ServerFrameType.Presence => "presence",
+        ServerFrameType.Direct => "direct",
         _ => "close",
     };
 }

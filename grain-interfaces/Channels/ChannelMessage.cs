@@ -11,6 +11,10 @@ namespace OrleansRealtime.Channels;
 /// <param name="From">The publishing user, or null for a server-side publication.</param>
 /// <param name="TimestampMs">Publication time, Unix milliseconds (UTC).</param>
 /// <param name="Priority">Delivery priority.</param>
+/// <param name="Event">
+/// The event name of a room message (<c>room.send</c>'s <c>event</c>), or a reserved <c>$</c>-name of a presence event
+/// in an internal log (see <see cref="InternalLogs"/>); null for ordinary channel publications.
+/// </param>
 [GenerateSerializer, Immutable, Alias("rt.ChannelMessage")]
 public sealed record ChannelMessage(
     [property: Id(0)] string Channel,
@@ -19,4 +23,5 @@ public sealed record ChannelMessage(
     [property: Id(3)] byte[] Data,
     [property: Id(4)] string? From,
     [property: Id(5)] long TimestampMs,
-    [property: Id(6)] MessagePriority Priority);
+    [property: Id(6)] MessagePriority Priority,
+    [property: Id(7)] string? Event = null);

@@ -21,4 +21,7 @@ internal sealed partial class ChannelGrain
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Channel {Channel} could not register in the channel directory; it is missing from the channel list until it activates again")]
     private static partial void LogDirectoryFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Channel {Channel}: forwarding offset {Offset} to pattern {Pattern} failed")]
+    private static partial void LogPatternForwardFailed(ILogger logger, Exception exception, string channel, long offset, string pattern);
 }

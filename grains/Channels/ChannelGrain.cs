@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using OrleansRealtime.History;
 using OrleansRealtime.Hosting;
+using OrleansRealtime.Patterns;
 
 namespace OrleansRealtime.Channels;
 
@@ -15,6 +16,7 @@ internal sealed partial class ChannelGrain(
     IHistoryStore store,
     IOptions<HistoryOptions> historyOptions,
     IOptions<ChannelOptions> channelOptions,
+    PatternCache patterns,
     [FromKeyedServices(RealtimeServiceKeys.Clock)] TimeProvider clock,
     ILogger<ChannelGrain> logger) : Grain, IChannelGrain
 {
@@ -70,6 +72,8 @@ internal sealed partial class ChannelGrain(
             LogStreamPublishFailed(logger, exception, _channel, message.Offset);
         }
 
+        await ForwardToPatternsAsync(message);
+
         return new ChannelPosition(message.Offset, message.Epoch);
     }
 
@@ -110,7 +114,7 @@ internal sealed partial class ChannelGrain(
     }
 
     private ChannelMessage NextMessage(PublishRequest request) =>
-        new(_channel, _top + 1, _epoch, request.Data, request.From, clock.GetUtcNow().ToUnixTimeMilliseconds(), request.Priority);
+        new(_channel, _top + 1, _epoch, request.Data, request.From, clock.GetUtcNow().ToUnixTimeMilliseconds(), request.Priority, request.Event);
 
     private async Task ReopenAsync()
     {

@@ -55,7 +55,7 @@ internal static class RedisHistoryScripts
 
     /// <summary>
     /// KEYS: meta, log. ARGV: epoch, offset, max length, expiry cutoff ms ('' = no TTL), TTL ms, data, timestamp ms,
-    /// priority, and the publisher when there is one. Returns {1}, or {0, stored epoch, stored top} for a conflict,
+    /// priority, publisher ('' = none), event name ('' = none). Returns {1}, or {0, stored epoch, stored top} for a conflict,
     /// which includes a meta key that is gone (the writer must reopen and start a new epoch).
     /// </summary>
     public const string Append = TrimExpired + """
@@ -65,11 +65,16 @@ internal static class RedisHistoryScripts
           return {0, meta[1] or '', meta[2] or ''}
         end
         local id = ARGV[2] .. '-0'
-        if ARGV[9] then
-          redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], id, 't', ARGV[7], 'd', ARGV[6], 'p', ARGV[8], 'f', ARGV[9])
-        else
-          redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], id, 't', ARGV[7], 'd', ARGV[6], 'p', ARGV[8])
+        local fields = {'t', ARGV[7], 'd', ARGV[6], 'p', ARGV[8]}
+        if ARGV[9] ~= '' then
+          fields[#fields + 1] = 'f'
+          fields[#fields + 1] = ARGV[9]
         end
+        if ARGV[10] ~= '' then
+          fields[#fields + 1] = 'e'
+          fields[#fields + 1] = ARGV[10]
+        end
+        redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], id, unpack(fields))
         redis.call('HSET', KEYS[1], 'top', ARGV[2])
         if ARGV[4] ~= '' then
           trim_expired(KEYS[2], tonumber(ARGV[4]))

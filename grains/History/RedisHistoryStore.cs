@@ -18,7 +18,7 @@ namespace OrleansRealtime.History;
 /// the TTL, a client that is up to date still recovers with nothing to replay.</item>
 /// <item><c>rt:{channel}:log</c> — a Redis Stream, entry ID <c>&lt;offset&gt;-0</c> (the offset is the ID, so reads
 /// after an offset are an exclusive <c>XRANGE</c>), fields <c>t</c> (Unix ms), <c>d</c> (payload bytes), <c>p</c>
-/// (priority byte) and <c>f</c> (publisher, absent for server publications). Capped by <c>MAXLEN</c>, trimmed by age on
+/// (priority byte), <c>f</c> (publisher, absent for server publications) and <c>e</c> (event name, absent when none). Capped by <c>MAXLEN</c>, trimmed by age on
 /// every operation, and expired as a whole TTL after its last append.</item>
 /// </list>
 /// <para>
@@ -58,7 +58,8 @@ public sealed class RedisHistoryStore(
             message.Data,
             message.TimestampMs,
             (int)message.Priority,
-            .. message.From is null ? Array.Empty<RedisValue>() : [message.From],
+            message.From ?? string.Empty,
+            message.Event ?? string.Empty,
         ];
 
         var result = await Database.ScriptEvaluateAsync(RedisHistoryScripts.Append, [MetaKey(channel), LogKey(channel)], values);
@@ -117,6 +118,7 @@ public sealed class RedisHistoryStore(
         var fields = (RedisResult[])idAndFields[1]!;
         byte[] data = [];
         string? from = null;
+        string? eventName = null;
         long timestamp = 0;
         var priority = MessagePriority.Normal;
         for (var i = 0; i + 1 < fields.Length; i += 2)
@@ -136,10 +138,13 @@ public sealed class RedisHistoryStore(
                 case "f":
                     from = (string)value!;
                     break;
+                case "e":
+                    eventName = (string)value!;
+                    break;
             }
         }
 
-        return new ChannelMessage(channel, OffsetOf((string)idAndFields[0]!), epoch, data, from, timestamp, priority);
+        return new ChannelMessage(channel, OffsetOf((string)idAndFields[0]!), epoch, data, from, timestamp, priority, eventName);
     }
 
     private static long OffsetOf(string entryId) =>

@@ -6,6 +6,8 @@ using Orleans.Configuration;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateways;
 using OrleansRealtime.History;
+using OrleansRealtime.Patterns;
+using OrleansRealtime.Presence;
 using OrleansRealtime.Streams;
 using StackExchange.Redis;
 
@@ -103,6 +105,15 @@ public static class RealtimeHostingExtensions
             .Bind(configuration.GetSection(ChannelOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<PresenceOptions>()
+            .Bind(configuration.GetSection(PresenceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<PatternOptions>()
+            .Bind(configuration.GetSection(PatternOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton<PatternCache>();
         silo.Services.AddOptions<StreamOptions>()
             .Bind(configuration.GetSection(StreamOptions.Section))
             .ValidateDataAnnotations()

@@ -15,7 +15,7 @@ namespace OrleansRealtime.EndToEnd.Tests;
 /// gateways, and when a gateway dies. One subclass per clustering mode runs every test.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public abstract class ClusterTests<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
+public abstract partial class ClusterTests<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
     where TFixture : ClusterFixture
 {
     protected static readonly TimeSpan PublishingTimeout = TimeSpan.FromSeconds(90);

@@ -67,8 +67,8 @@ public sealed class MetricsExpositionTests(MetricsExpositionTests.Fixture fixtur
             scrape.Value("realtime_messages_delivered_total", "transport=websocket").Should().Be(Published * Subscribers);
             scrape.Value("realtime_errors_total", "code=bad_request").Should().Be(BadFrames + BadRestRequests);
             scrape.Find("realtime_errors_total").Should().ContainSingle("no other error code occurred");
-            scrape.Value("realtime_feeds").Should().Be(1);
-            scrape.Value("realtime_subscriptions").Should().Be(Subscribers);
+            scrape.Value("realtime_feeds").Should().Be(1 + Connections, "the channel, and each user's direct-message log");
+            scrape.Value("realtime_subscriptions").Should().Be(Subscribers + Connections);
             scrape.Value("realtime_send_queue_frames").Should().Be(0, "every frame has reached its client");
             scrape.Value("realtime_send_queue_bytes").Should().Be(0);
 
@@ -99,8 +99,8 @@ public sealed class MetricsExpositionTests(MetricsExpositionTests.Fixture fixtur
             status.GetProperty("uptimeSeconds").GetDouble().Should().BePositive();
             status.GetProperty("connections").GetProperty("total").GetInt64().Should().Be(Connections);
             status.GetProperty("connections").GetProperty("byTransport").GetProperty("websocket").GetInt64().Should().Be(Connections);
-            status.GetProperty("feeds").GetInt64().Should().Be(1);
-            status.GetProperty("subscriptions").GetInt64().Should().Be(Subscribers);
+            status.GetProperty("feeds").GetInt64().Should().Be(1 + Connections);
+            status.GetProperty("subscriptions").GetInt64().Should().Be(Subscribers + Connections);
             status.GetProperty("sendQueue").GetProperty("frames").GetInt64().Should().Be(0);
         }
         finally

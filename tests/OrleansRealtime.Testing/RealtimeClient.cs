@@ -9,7 +9,7 @@ namespace OrleansRealtime.Testing;
 /// answer carrying their id while other frames stay queued in order. Every wait has a timeout that fails with a
 /// message saying what was awaited. A transport supplies only how text is sent and how frames arrive.
 /// </summary>
-public abstract class RealtimeClient : IAsyncDisposable
+public abstract partial class RealtimeClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
 

@@ -20,6 +20,12 @@ public sealed class SignalRTestClient : RealtimeClient
         ["publish"] = "Publish",
         ["history"] = "History",
         ["ping"] = "Ping",
+        ["join"] = "Join",
+        ["leave"] = "Leave",
+        ["room.send"] = "SendToRoom",
+        ["direct"] = "SendDirect",
+        ["presence.set"] = "SetPresence",
+        ["presence.get"] = "GetPresence",
     };
 
     private readonly HubConnection _connection;

@@ -15,6 +15,10 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     public const int TtlSeconds = 60;
     public const int MaxPageSize = 20;
     public const int SubscriberLeaseSeconds = 90;
+    public const int PresenceLeaseSeconds = 30;
+    public const int InboxSize = 5;
+    public const int InboxTtlSeconds = 30;
+    public const int PatternRefreshMilliseconds = 1000;
     /// <summary>Redis measures ack time-outs on its own (real) clock: long enough that a loaded machine cannot let it pass between two reads of one test.</summary>
     public const int StreamAckTimeoutMs = 3000;
     public const int StreamTrimIntervalMs = 50;
@@ -69,6 +73,10 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
             ["Realtime:History:TtlSeconds"] = $"{TtlSeconds}",
             ["Realtime:History:MaxPageSize"] = $"{MaxPageSize}",
             ["Realtime:Channels:SubscriberLeaseSeconds"] = $"{SubscriberLeaseSeconds}",
+            ["Realtime:Presence:LeaseSeconds"] = $"{PresenceLeaseSeconds}",
+            ["Realtime:Presence:InboxSize"] = $"{InboxSize}",
+            ["Realtime:Presence:InboxTtlSeconds"] = $"{InboxTtlSeconds}",
+            ["Realtime:Patterns:RefreshMilliseconds"] = $"{PatternRefreshMilliseconds}",
             ["Realtime:Streams:AckTimeoutMs"] = $"{StreamAckTimeoutMs}",
             ["Realtime:Streams:TrimIntervalMs"] = $"{StreamTrimIntervalMs}",
             ["Realtime:Gateways:LeaseSeconds"] = $"{GatewayLeaseSeconds}",

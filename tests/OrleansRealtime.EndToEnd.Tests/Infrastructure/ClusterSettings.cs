@@ -9,6 +9,9 @@ namespace OrleansRealtime.EndToEnd.Tests.Infrastructure;
 /// <param name="SiloGatewayPort">With <see cref="Clustering.Localhost"/>: the silo gateway port that gateways connect to.</param>
 public sealed record ClusterSettings(Clustering Clustering, string ClusterId, string? RedisConnectionString, int? SiloGatewayPort = null)
 {
+    /// <summary>The presence lease of every test cluster: a gateway that stops renewing loses its users after this long.</summary>
+    public const int PresenceLeaseSeconds = 4;
+
     /// <summary>The environment both silos and gateways read (ASP.NET Core configuration, <c>__</c> for <c>:</c>).</summary>
     public Dictionary<string, string?> Environment()
     {
@@ -21,6 +24,10 @@ public sealed record ClusterSettings(Clustering Clustering, string ClusterId, st
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
+
+            // Short presence leases, so a killed gateway's users turn offline within seconds.
+            ["Realtime__Presence__LeaseSeconds"] = ClusterSettings.Port(PresenceLeaseSeconds),
+            ["Realtime__Presence__RenewSeconds"] = "1",
         };
         if (Clustering == Clustering.Redis)
             environment["ConnectionStrings__Redis"] = RedisConnectionString ?? throw new InvalidOperationException("Redis clustering needs a Redis connection string.");

@@ -13,7 +13,7 @@ namespace OrleansRealtime.Gateway.Tests.Transports;
 /// its clients resume after a drop.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public abstract class TransportConformanceTests(TransportFixture fixture)
+public abstract partial class TransportConformanceTests(TransportFixture fixture)
 {
     protected GatewayHost Gateway => fixture.Host;
 

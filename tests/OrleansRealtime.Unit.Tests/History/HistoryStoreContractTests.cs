@@ -79,15 +79,17 @@ public abstract class HistoryStoreContractTests
         var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var first = new ChannelMessage(channel, 1, epoch, Encoding.UTF8.GetBytes("{\"n\":1}"), "user-1", now, MessagePriority.High);
         var second = new ChannelMessage(channel, 2, epoch, Encoding.UTF8.GetBytes("[]"), null, now + 5, MessagePriority.Low);
+        var third = new ChannelMessage(channel, 3, epoch, Encoding.UTF8.GetBytes("{}"), null, now + 6, MessagePriority.Normal, "chat.message");
         await store.AppendAsync(first);
         await store.AppendAsync(second);
+        await store.AppendAsync(third);
 
         var slice = await store.ReadAsync(channel, 0, 10);
 
         slice.Epoch.Should().Be(epoch);
-        slice.Top.Should().Be(2);
+        slice.Top.Should().Be(3);
         slice.Oldest.Should().Be(1);
-        slice.Messages.Should().BeEquivalentTo([first, second], o => o.WithStrictOrdering());
+        slice.Messages.Should().BeEquivalentTo([first, second, third], o => o.WithStrictOrdering());
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using OrleansRealtime.Gateway.Connections;
+using OrleansRealtime.Gateway.Hosting;
+
+namespace OrleansRealtime.Gateway.Cluster;
+
+/// <summary>
+/// Renews this gateway's presence lease: one grain call per period naming every user with a connection here, however
+/// many connections there are (never one call per connection). If the gateway dies, the renewals stop and the
+/// cluster turns its users offline within the lease. Pattern registrations are renewed on the same tick.
+/// </summary>
+internal sealed partial class PresenceLeaseService(
+    SessionRegistry sessions,
+    ClusterAccess cluster,
+    PatternFeedRegistry patterns,
+    IOptions<PresenceLeaseOptions> options,
+    IOptions<GatewayOptions> gateway,
+    TimeProvider time,
+    ILogger<PresenceLeaseService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RenewSeconds), time);
+        try
+        {
+            do
+            {
+                await RenewAsync();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RenewAsync()
+    {
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var session in sessions.All)
+        {
+            if (session.PresenceUser is { } user)
+                users.Add(user);
+        }
+
+        try
+        {
+            await cluster.RenewPresenceLeaseAsync(gateway.Value.GatewayId, users);
+        }
+        catch (Exception ex)
+        {
+            LogRenewFailed(logger, ex, users.Count);
+        }
+
+        await patterns.RenewAllAsync();
+    }
+
+    [LoggerMessage(EventId = 1240, Level = LogLevel.Warning, Message = "Renewing the presence lease of {Users} users failed; retrying next period")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, int users);
+}
