@@ -51,7 +51,7 @@ internal sealed partial class Session
             return true;
 
         var (allowed, retryAfter) = _frameRate.TryTake(out var connectionWait)
-            ? Identity is { } identity ? await _services.UserRates.TryTakeAsync(identity.UserId) : (true, TimeSpan.Zero)
+            ? Identity is { } identity ? await TakeUserBudgetAsync(identity.UserId) : (true, TimeSpan.Zero)
             : (false, connectionWait);
         if (allowed)
             return true;
@@ -61,6 +61,24 @@ internal sealed partial class Session
         Send(FrameWriter.Error(frame.Id, ErrorCode.RateLimited, $"more than {_services.Limits.MessagesPerSecond} frames per second; retry after {retryMs} ms", retryMs));
         Strike();
         return false;
+    }
+
+    /// <summary>
+    /// The user's cross-gateway budget. When it cannot be asked (the cluster is unreachable, or the call fails), the
+    /// frame is admitted — the connection's own bucket still applies — and meets the outage in its own handler, which
+    /// answers <c>unavailable</c>: the limiter never breaks a connection.
+    /// </summary>
+    private async ValueTask<(bool Allowed, TimeSpan RetryAfter)> TakeUserBudgetAsync(string userId)
+    {
+        try
+        {
+            return await _services.UserRates.TryTakeAsync(userId);
+        }
+        catch (Exception ex)
+        {
+            LogUserBudgetUnavailable(_services.Logger, ex, ConnectionId);
+            return (true, TimeSpan.Zero);
+        }
     }
 
     /// <summary>Counts a refused frame; a connection that keeps sending them past the abuse threshold is closed (1008).</summary>

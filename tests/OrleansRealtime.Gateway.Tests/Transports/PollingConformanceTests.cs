@@ -30,10 +30,7 @@ public sealed class PollingConformanceTests(TransportFixture fixture) : HttpPost
         // One message: with two, the second could arrive between the repeated poll and the last ones (a race, not a resend).
         await PublishOverRestAsync(channel, 1, 1);
 
-        // Answers to the same cursor only grow until both messages are in one: that one is "lost" on the way.
         var lost = await PollUntilFramesAsync(id, cursor);
-        while (lost.GetProperty("frames").GetArrayLength() < 2)
-            lost = await PollUntilFramesAsync(id, cursor);
         var again = await PollAsync(id, cursor);
         var lostFrames = lost.GetProperty("frames").EnumerateArray().Select(f => f.GetRawText()).ToList();
         again.GetProperty("frames").EnumerateArray().Select(f => f.GetRawText()).Take(lostFrames.Count)
