@@ -6,9 +6,6 @@ namespace OrleansRealtime.Gateway.Admin;
 /// <summary><c>GET /api/channels</c>: the channels of the channel directory, paged by name, each with its state.</summary>
 internal static class ChannelListEndpoints
 {
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
-
     public static RouteGroupBuilder MapChannelListEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/channels", ListAsync)
@@ -16,7 +13,7 @@ internal static class ChannelListEndpoints
             .WithTags("Channels")
             .WithSummary("The channels of the cluster")
             .WithDescription($"Every channel that has been active (registered when its grain activates), ordered by name, at most 'limit' " +
-                             $"(default {DefaultLimit}, at most {MaxLimit}) with a name after 'after'; 'next' is the cursor of the following " +
+                             $"(default {PageQuery.DefaultLimit}, at most {PageQuery.MaxLimit}) with a name after 'after'; 'next' is the cursor of the following " +
                              "page (null on the last one). Each entry is the channel's state as GET /api/channels/{channel} answers it.")
             .Produces<ChannelListResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -26,13 +23,7 @@ internal static class ChannelListEndpoints
 
     private static async Task<IResult> ListAsync(ClusterAccess cluster, string? limit = null, string? after = null)
     {
-        var max = ChannelEndpoints.ParseQueryNumber(limit, nameof(limit), DefaultLimit);
-        if (max is < 1 or > MaxLimit)
-            throw ProtocolException.BadRequest($"'limit' must be between 1 and {MaxLimit}");
-        if (string.IsNullOrEmpty(after))
-            after = null;
-
-        var pageSize = (int)max;
+        (var pageSize, after) = PageQuery.Parse(limit, after);
         var names = await cluster.ListChannelNamesAsync(after, pageSize);
         var infos = await Task.WhenAll(names.Select(name => cluster.GetInfoAsync(name).AsTask()));
         var channels = infos

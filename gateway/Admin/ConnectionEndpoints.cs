@@ -10,16 +10,13 @@ namespace OrleansRealtime.Gateway.Admin;
 /// </summary>
 internal static class ConnectionEndpoints
 {
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
-
     public static RouteGroupBuilder MapConnectionEndpoints(this RouteGroupBuilder api)
     {
         var connections = api.MapGroup(string.Empty).WithTags("Connections");
         connections.MapGet("/connections", ListAsync)
             .WithName("ListConnections")
             .WithSummary("The connections of every gateway")
-            .WithDescription($"Ordered by connection id, at most 'limit' (default {DefaultLimit}, at most {MaxLimit}) with an id after " +
+            .WithDescription($"Ordered by connection id, at most 'limit' (default {PageQuery.DefaultLimit}, at most {PageQuery.MaxLimit}) with an id after " +
                              "'after'; 'next' is the cursor of the following page (null on the last one). Each entry names its gateway; " +
                              "gateways that did not answer in time are listed in 'unreachable'.")
             .Produces<ConnectionListResponse>()
@@ -45,13 +42,7 @@ internal static class ConnectionEndpoints
     /// <summary>This gateway's page and the other gateways' pages after the same cursor, merged by id.</summary>
     private static async Task<IResult> ListAsync(GatewayCommands local, ClusterAccess cluster, string? limit = null, string? after = null)
     {
-        var max = ChannelEndpoints.ParseQueryNumber(limit, nameof(limit), DefaultLimit);
-        if (max is < 1 or > MaxLimit)
-            throw ProtocolException.BadRequest($"'limit' must be between 1 and {MaxLimit}");
-        if (string.IsNullOrEmpty(after))
-            after = null;
-
-        var pageSize = (int)max;
+        (var pageSize, after) = PageQuery.Parse(limit, after);
         var remote = await cluster.ListRemoteConnectionsAsync(after, pageSize, local.GatewayId);
         var page = local.List(after, pageSize).Concat(remote.Connections)
             .OrderBy(c => c.ConnectionId, StringComparer.Ordinal)
