@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -84,13 +85,14 @@ public static class GatewayHostingExtensions
         }
 
         services.AddProblemDetails();
-        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<OriginPolicy>((cors, origins) => cors.AddDefaultPolicy(policy =>
         {
-            var origins = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.AllowedOrigins ?? [];
-            if (origins.Length == 0 || origins.Contains("*"))
+            // The same reading of Realtime:AllowedOrigins as the handshake check: one rule for both.
+            if (origins.AllowsAny)
                 policy.SetIsOriginAllowed(_ => true);
             else
-                policy.WithOrigins(origins);
+                policy.WithOrigins([.. origins.Origins]);
             policy.AllowAnyHeader().AllowAnyMethod().AllowCredentials();
         }));
         services.AddRealtimeOpenApi();
