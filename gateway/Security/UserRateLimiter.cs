@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OrleansRealtime.Gateway.Connections;
 using OrleansRealtime.Limits;
@@ -13,25 +14,24 @@ internal sealed class UserRateLimiter(IClusterClient client, IOptions<LimitsOpti
 {
     private static readonly TimeSpan ChunkLifetime = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<string, Allowance> _allowances = new(StringComparer.Ordinal);
+    // Per-user locks, not one lock for the gateway: every admitted frame of every connection passes here.
+    private readonly ConcurrentDictionary<string, Allowance> _allowances = new(StringComparer.Ordinal);
     private readonly int _perSecond = limits.Value.MessagesPerSecond;
 
     /// <summary>Takes one message from the user's budget; false with the time to wait when it is spent.</summary>
     public async ValueTask<(bool Allowed, TimeSpan RetryAfter)> TryTakeAsync(string userId)
     {
         var now = time.GetTimestamp();
-        Allowance allowance;
-        lock (_allowances)
+        var allowance = _allowances.GetOrAdd(userId, static _ => new Allowance());
+        lock (allowance)
         {
-            if (!_allowances.TryGetValue(userId, out allowance!))
-                _allowances[userId] = allowance = new Allowance();
             if (allowance.TryTake(now, time))
                 return (true, TimeSpan.Zero);
         }
 
         var chunk = Math.Max(1, _perSecond / 10);
         var granted = await client.GetGrain<IUserRateGrain>(userId).TakeAsync(chunk, _perSecond);
-        lock (_allowances)
+        lock (allowance)
         {
             allowance.Grant(granted, now);
             if (allowance.TryTake(now, time))
@@ -45,13 +45,14 @@ internal sealed class UserRateLimiter(IClusterClient client, IOptions<LimitsOpti
     public void Purge()
     {
         var now = time.GetTimestamp();
-        lock (_allowances)
+        foreach (var (user, allowance) in _allowances)
         {
-            foreach (var (user, allowance) in _allowances)
-            {
-                if (allowance.Expired(now, time))
-                    _allowances.Remove(user);
-            }
+            // Removing one that is being refilled only costs its user one more grain call.
+            bool expired;
+            lock (allowance)
+                expired = allowance.Expired(now, time);
+            if (expired)
+                _allowances.TryRemove(new KeyValuePair<string, Allowance>(user, allowance));
         }
     }
 
