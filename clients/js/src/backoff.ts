@@ -4,7 +4,7 @@ export interface ReconnectOptions {
   initialDelayMs?: number;
   /** The longest delay (default 10 s). */
   maxDelayMs?: number;
-  /** Rounds of failed attempts before the client gives up and closes (default: never). */
+  /** Retry rounds (each tries every transport once) after a failed first round before the client gives up and closes (default: never). */
   maxAttempts?: number;
   /** Fraction of the delay taken away at random (0..1, default 0.5), so clients of a restarted gateway spread out. */
   jitter?: number;

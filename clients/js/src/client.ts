@@ -352,17 +352,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
    */
   request(frame: ClientFrame, options: { timeoutMs?: number } = {}): Promise<Ack> {
     if (this.#state === 'closed') return Promise.reject(new RealtimeError('closed', 'the client is closed'));
-    const id = ++this.#nextId;
-    const timeoutMs = options.timeoutMs ?? this.#options.requestTimeoutMs ?? 15_000;
-    return new Promise<Ack>((resolve, reject) => {
-      const pending: Pending = { resolve: resolve as (f: ServerFrame) => void, reject, timer: undefined, sentOn: 0 };
-      pending.timer = this.#setTimer(() => {
-        this.#pending.delete(id);
-        reject(new RealtimeError('timeout', `no answer to '${frame.type}' within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, pending);
-      this.#send({ ...frame, id }, pending);
-    });
+    return new Promise<Ack>((resolve, reject) => this.#call(frame, resolve as (f: ServerFrame) => void, reject, options.timeoutMs));
   }
 
   /** Counts of what the client holds, for leak checks and diagnostics. */
@@ -376,7 +366,23 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     };
   }
 
-  // ---- internals: subscriptions ----
+  // ---- internals: requests and subscriptions ----
+
+  /**
+   * Sends `frame` with the next id; `onAck` / `onError` run synchronously when the answer is handled, before any
+   * frame after it (a subscription must take its ack's position before the messages that follow it).
+   */
+  #call(frame: ClientFrame, onAck: (frame: ServerFrame) => void, onError: (error: RealtimeError) => void, timeoutMs?: number): void {
+    const id = ++this.#nextId;
+    const ms = timeoutMs ?? this.#options.requestTimeoutMs ?? 15_000;
+    const pending: Pending = { resolve: onAck, reject: onError, timer: undefined, sentOn: 0 };
+    pending.timer = this.#setTimer(() => {
+      this.#pending.delete(id);
+      onError(new RealtimeError('timeout', `no answer to '${frame.type}' within ${ms} ms`));
+    }, ms);
+    this.#pending.set(id, pending);
+    this.#send({ ...frame, id }, pending);
+  }
 
   #add(kind: SubscriptionKind, name: string, deliver: (f: ServerFrame) => void, options: SubscribeOptions): Promise<Ack> {
     if (this.#state === 'closed') return Promise.reject(new RealtimeError('closed', 'the client is closed'));
@@ -416,9 +422,10 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     sub.sentOn = serial;
     const frame = subscribeFrame(sub);
     const resumed = 'since' in frame;
-    this.request(frame).then(
+    this.#call(
+      frame,
       (ack) => this.#subscribed(sub, ack, resumed),
-      (error: RealtimeError) => {
+      (error) => {
         // A dropped connection resumes it on the next one; an answered error ends it.
         if (error.code === 'disconnected' || error.code === 'closed' || serial !== this.#serial) return;
         if (error.code === 'timeout') {
@@ -426,8 +433,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
           return;
         }
         if (this.#subscriptions.get(subscriptionKey(sub.kind, sub.name)) === sub) this.#subscriptions.delete(subscriptionKey(sub.kind, sub.name));
+        const wasReady = sub.ready.settled;
         settle(sub, undefined, error);
-        if (sub.ready.settled && sub.acknowledged) this.emit('error', error);
+        if (wasReady) this.emit('error', error);
       },
     );
   }

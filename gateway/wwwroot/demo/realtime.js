@@ -557,17 +557,7 @@ var RealtimeClient = class extends Emitter {
    */
   request(frame, options = {}) {
     if (this.#state === "closed") return Promise.reject(new RealtimeError("closed", "the client is closed"));
-    const id = ++this.#nextId;
-    const timeoutMs = options.timeoutMs ?? this.#options.requestTimeoutMs ?? 15e3;
-    return new Promise((resolve, reject) => {
-      const pending = { resolve, reject, timer: void 0, sentOn: 0 };
-      pending.timer = this.#setTimer(() => {
-        this.#pending.delete(id);
-        reject(new RealtimeError("timeout", `no answer to '${frame.type}' within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, pending);
-      this.#send({ ...frame, id }, pending);
-    });
+    return new Promise((resolve, reject) => this.#call(frame, resolve, reject, options.timeoutMs));
   }
   /** Counts of what the client holds, for leak checks and diagnostics. */
   debugStats() {
@@ -579,7 +569,22 @@ var RealtimeClient = class extends Emitter {
       listeners: this.listenerCount()
     };
   }
-  // ---- internals: subscriptions ----
+  // ---- internals: requests and subscriptions ----
+  /**
+   * Sends `frame` with the next id; `onAck` / `onError` run synchronously when the answer is handled, before any
+   * frame after it (a subscription must take its ack's position before the messages that follow it).
+   */
+  #call(frame, onAck, onError, timeoutMs) {
+    const id = ++this.#nextId;
+    const ms = timeoutMs ?? this.#options.requestTimeoutMs ?? 15e3;
+    const pending = { resolve: onAck, reject: onError, timer: void 0, sentOn: 0 };
+    pending.timer = this.#setTimer(() => {
+      this.#pending.delete(id);
+      onError(new RealtimeError("timeout", `no answer to '${frame.type}' within ${ms} ms`));
+    }, ms);
+    this.#pending.set(id, pending);
+    this.#send({ ...frame, id }, pending);
+  }
   #add(kind, name, deliver, options) {
     if (this.#state === "closed") return Promise.reject(new RealtimeError("closed", "the client is closed"));
     const key = subscriptionKey(kind, name);
@@ -615,7 +620,8 @@ var RealtimeClient = class extends Emitter {
     sub.sentOn = serial;
     const frame = subscribeFrame(sub);
     const resumed = "since" in frame;
-    this.request(frame).then(
+    this.#call(
+      frame,
       (ack) => this.#subscribed(sub, ack, resumed),
       (error) => {
         if (error.code === "disconnected" || error.code === "closed" || serial !== this.#serial) return;
@@ -624,8 +630,9 @@ var RealtimeClient = class extends Emitter {
           return;
         }
         if (this.#subscriptions.get(subscriptionKey(sub.kind, sub.name)) === sub) this.#subscriptions.delete(subscriptionKey(sub.kind, sub.name));
+        const wasReady = sub.ready.settled;
         settle(sub, void 0, error);
-        if (sub.ready.settled && sub.acknowledged) this.emit("error", error);
+        if (wasReady) this.emit("error", error);
       }
     );
   }
