@@ -1,6 +1,7 @@
 // Builds the SDK: dist/realtime.js (ESM bundle), dist/realtime.min.js (minified, for size), dist/types (declarations
-// from tsc, which also type-checks), and the demo's copy gateway/wwwroot/demo/realtime.js, which is committed so the
-// gateway serves /demo without a build step. `bundle()` is what test/demo-bundle.test.js compares that copy with.
+// from tsc, which also type-checks), and with --demo (`npm run build`) the demo's copy gateway/wwwroot/demo/realtime.js,
+// which is committed so the gateway serves /demo without a build step. Tests build without --demo, so
+// test/demo-bundle.test.js compares the committed copy with `bundle()` and catches a copy that was not rebuilt.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,8 +36,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const plain = await bundle();
   writeFileSync(path.join(dist, 'realtime.js'), plain);
   writeFileSync(path.join(dist, 'realtime.min.js'), await bundle({ minify: true }));
-  mkdirSync(path.dirname(demoBundle), { recursive: true });
-  writeFileSync(demoBundle, plain);
+  if (process.argv.includes('--demo')) writeFileSync(demoBundle, plain);
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
-  console.log(`built dist/realtime.js, dist/realtime.min.js, dist/types and ${path.relative(process.cwd(), demoBundle)}`);
+  const demo = process.argv.includes('--demo') ? ` and ${path.relative(process.cwd(), demoBundle)}` : '';
+  console.log(`built dist/realtime.js, dist/realtime.min.js, dist/types${demo}`);
 }
