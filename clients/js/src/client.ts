@@ -231,7 +231,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       transport.close();
       this.#lost({ reason: 'reconnect requested' }, true, 0);
     } else {
-      this.#clearTimers();
+      // Connecting or waiting to retry: abandon that attempt (its handshake and delay end on their own) and start over.
+      this.#transport = undefined;
+      transport?.close();
       void this.#connectLoop(++this.#generation, 0);
     }
   }
@@ -593,7 +595,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         this.#clearTimer(timer);
         if (this.#transport === transport) this.#transport = undefined;
         transport?.close();
-        this.emit('error', new RealtimeError('transport', `${name}: ${why}`));
+        if (generation === this.#generation) this.emit('error', new RealtimeError('transport', `${name}: ${why}`));
         resolve(false);
       };
       const resume = name === 'sse' ? this.#sseResumeFor() : undefined;

@@ -455,7 +455,8 @@ var RealtimeClient = class extends Emitter {
       transport.close();
       this.#lost({ reason: "reconnect requested" }, true, 0);
     } else {
-      this.#clearTimers();
+      this.#transport = void 0;
+      transport?.close();
       void this.#connectLoop(++this.#generation, 0);
     }
   }
@@ -782,7 +783,7 @@ var RealtimeClient = class extends Emitter {
         this.#clearTimer(timer);
         if (this.#transport === transport) this.#transport = void 0;
         transport?.close();
-        this.emit("error", new RealtimeError("transport", `${name}: ${why}`));
+        if (generation === this.#generation) this.emit("error", new RealtimeError("transport", `${name}: ${why}`));
         resolve(false);
       };
       const resume = name === "sse" ? this.#sseResumeFor() : void 0;
