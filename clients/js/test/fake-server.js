@@ -9,15 +9,16 @@ export class FakeGateway {
   /** Every client frame received, in order, with the connection number it came on. */
   received = [];
 
-  static async start(script) {
-    const fake = new FakeGateway(script);
+  /** `record: false` keeps no `received` log (a long run must not measure the fake's own memory). */
+  static async start(script, { record = true } = {}) {
+    const fake = new FakeGateway(script, record);
     await new Promise((resolve, reject) => {
       fake.#server.once('listening', resolve).once('error', reject);
     });
     return fake;
   }
 
-  constructor(script) {
+  constructor(script, record) {
     this.#server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' });
     this.#server.on('connection', (socket) => {
       const connection = ++this.connections;
@@ -25,7 +26,7 @@ export class FakeGateway {
       send({ type: 'welcome', connectionId: `c-fake-${connection}`, userId: 'fake', gateway: 'gw-fake', heartbeat: 25, transport: 'websocket' });
       socket.on('message', (data) => {
         const frame = JSON.parse(data.toString());
-        this.received.push({ connection, frame });
+        if (record) this.received.push({ connection, frame });
         script({ connection, send, close: (code, reason) => socket.close(code, reason) }, frame);
       });
     });

@@ -29,8 +29,11 @@ describe('RealtimeClient with a scripted server', () => {
     fake = undefined;
   });
 
-  it('1,000 reconnections leave no growth: timers, pending requests, listeners and heap return to their baseline', async () => {
-    const RECONNECTS = 1_000;
+  it('1,000 reconnections leave no growth: timers, pending requests, listeners and heap return to their baseline', async (t) => {
+    // The first reconnections warm up the JIT and the socket library's pools; growth is measured over the 1,000 after.
+    const WARMUP = 1_000;
+    const MEASURED = 1_000;
+    const RECONNECTS = WARMUP + MEASURED;
     // Each connection acknowledges the subscription and is then dropped by the server with a reason to come back,
     // until the last one, which stays.
     fake = await FakeGateway.start(({ connection, send, close }, frame) => {
@@ -38,23 +41,23 @@ describe('RealtimeClient with a scripted server', () => {
       if (frame.type !== 'subscribe') return;
       send({ type: 'ack', id: frame.id, channel: frame.channel, offset: 0, epoch: 'e1', ...(frame.since && { recovered: true }) });
       if (connection <= RECONNECTS) close(4008, 'slow_consumer');
-    });
+    }, { record: false });
     const timersBefore = activeTimers();
     const rt = client(fake.url, { transports: ['websocket'], reconnect: { initialDelayMs: 1, maxDelayMs: 1, jitter: 0 } });
     let connected = 0;
-    let heapAt100;
+    let heapAtWarm;
     const done = new Promise((resolve) => {
       rt.on('connected', () => {
         connected++;
-        if (connected === 100) heapAt100 = heapAfterGc();
+        if (connected === WARMUP + 1) heapAtWarm = heapAfterGc();
         if (connected === RECONNECTS + 1) resolve();
       });
     });
     const baseline = rt.listenerCount();
     await rt.subscribe('news', () => {});
-    await withTimeout(done, `${RECONNECTS} reconnections (${connected} so far)`, 240_000);
+    await withTimeout(done, `${RECONNECTS} reconnections (${connected} so far)`, 280_000);
     await rt.request({ type: 'ping' }); // answered after the last subscription's ack: nothing is in flight now
-    const heapAt1000 = heapAfterGc();
+    const heapAtEnd = heapAfterGc();
 
     const stats = rt.debugStats();
     assert.equal(stats.pending, 0, 'no request left pending');
@@ -69,9 +72,11 @@ describe('RealtimeClient with a scripted server', () => {
     while (activeTimers() > timersBefore && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(activeTimers(), timersBefore, 'no timer of the client or its socket is left in the process');
     fake = undefined;
-    const growth = heapAt1000 - heapAt100;
-    // 900 reconnections: a leak of even one small object graph per reconnection (~1 KiB) would exceed this.
-    assert.ok(growth < 900 * 1024, `heap grew ${growth} bytes from the 100th to the 1,000th reconnection`);
+    const growth = heapAtEnd - heapAtWarm;
+    t.diagnostic(`heap after GC: ${heapAtWarm} bytes after ${WARMUP} reconnections, ${heapAtEnd} after ${MEASURED} more (${growth} bytes apart)`);
+    // Keeping anything per connection (a socket, its transport, a handler) costs several KiB each; GC noise is far
+    // below 1 KiB per reconnection over 1,000 of them.
+    assert.ok(growth < MEASURED * 1024, `heap grew ${growth} bytes over ${MEASURED} reconnections`);
   });
 
   it('a resumption the server cannot recover raises resync, and delivery goes on from the new position', async () => {
