@@ -111,6 +111,9 @@ public static class GatewayHostingExtensions
     public static WebApplication MapRealtimeGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // The live demo dashboard (wwwroot/demo, built from clients/js): /demo redirects to /demo/ and serves index.html.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseCors();
         app.UseOriginCheck();
         app.UseWebSockets();
