@@ -19,6 +19,9 @@ internal sealed partial class WebSocketTransport(
     IOptions<TransportOptions> options,
     ILogger<WebSocketTransport> logger)
 {
+    /// <summary>The endpoint's path.</summary>
+    public const string Path = "/ws";
+
     /// <summary>How long a client gets to answer our close frame before the socket is aborted.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
@@ -63,7 +66,7 @@ internal sealed partial class WebSocketTransport(
             var batch = context.Request.Query["batch"] is var b && (b == "true" || b == "1");
 
             session.Welcome();
-            var writer = WriteLoopAsync(socket, session, batch, readCancellation);
+            var writer = WriteLoopAsync(socket, CoalescingUpgrade.StreamOf(context), session, batch, readCancellation);
             await ReadLoopAsync(socket, session, readCancellation.Token);
 
             // The client went away or answered our close: either way the session is over.
@@ -162,12 +165,13 @@ internal sealed partial class WebSocketTransport(
     }
 
     /// <summary>
-    /// Drains the session's queue to the socket. Sends pass no cancellation token: a cancelable token sends every frame
+    /// Drains the session's queue to the socket, coalescing a backlog into one write (<see cref="CoalescingStream"/>).
+    /// Sends pass no cancellation token: a cancelable token sends every frame
     /// down the WebSocket's slow path (an async state machine and a token registration per frame). Only a send that
     /// did not complete at once (the client's socket buffer is full) is tied to <see cref="Session.WritesAbandoned"/>,
     /// which aborts the socket as a canceled send would: the same behaviour, paid for only when a client is behind.
     /// </summary>
-    private async Task WriteLoopAsync(WebSocket socket, Session session, bool batch, CancellationTokenSource readCancellation)
+    private async Task WriteLoopAsync(WebSocket socket, CoalescingStream? coalescing, Session session, bool batch, CancellationTokenSource readCancellation)
     {
         var queue = session.Outbound;
         var batchBuffer = batch ? new ArrayBufferWriter<byte>(4096) : null;
@@ -187,7 +191,13 @@ internal sealed partial class WebSocketTransport(
                 }
 
                 while (queue.TryDequeue(out var frame))
+                {
+                    // More frames behind this one: hold it, so the backlog goes out in one write (the last one flushes;
+                    // a single reader's count above zero means another dequeue will succeed).
+                    if (coalescing is not null)
+                        coalescing.Hold = queue.Count > 0;
                     await SendAsync(socket, frame.Utf8, session.WritesAbandoned);
+                }
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
