@@ -19,6 +19,9 @@ internal sealed class CoalescingStream(Stream inner) : Stream
     /// <summary>Held bytes beyond which a write goes out at once (flushing what was held before it).</summary>
     public const int MaxHeldBytes = 64 * 1024;
 
+    /// <summary>The held buffer's first size: about a dozen 300-byte message frames.</summary>
+    private const int InitialHeldBytes = 4096;
+
     private byte[]? _held;
     private int _heldCount;
 
@@ -116,11 +119,27 @@ internal sealed class CoalescingStream(Stream inner) : Stream
         }
     }
 
+    /// <summary>
+    /// Adds a frame to the held bytes. The buffer starts at <see cref="InitialHeldBytes"/> (a few typical frames) and
+    /// doubles as needed: a thousand writers draining at once each rent a small pooled array, not 64 KiB.
+    /// </summary>
     private void Append(ReadOnlySpan<byte> bytes)
     {
-        _held ??= ArrayPool<byte>.Shared.Rent(MaxHeldBytes);
+        var needed = _heldCount + bytes.Length;
+        if (_held is null || _held.Length < needed)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _held is null ? InitialHeldBytes : _held.Length * 2));
+            if (_held is not null)
+            {
+                _held.AsSpan(0, _heldCount).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_held);
+            }
+
+            _held = bigger;
+        }
+
         bytes.CopyTo(_held.AsSpan(_heldCount));
-        _heldCount += bytes.Length;
+        _heldCount = needed;
     }
 
     /// <summary>Returns the held buffer; an abort may dispose the stream while a write's own release runs, so only one returns it.</summary>
