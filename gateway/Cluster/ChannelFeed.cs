@@ -1,5 +1,6 @@
 using Orleans.Streams;
 using OrleansRealtime.Channels;
+using OrleansRealtime.Gateway.Diagnostics;
 using OrleansRealtime.Gateway.Protocol;
 
 namespace OrleansRealtime.Gateway.Cluster;
@@ -360,11 +361,18 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         }
     }
 
-    private void Deliver(ChannelMessage message)
+    /// <summary>
+    /// Hands one message to every live local subscriber: encoded once (only if some subscriber accepts it), offered to
+    /// each session's queue without awaiting anyone, and counted once per message (<see cref="FanoutTally"/>). Nothing
+    /// here allocates per subscriber; the unit tests hold that with allocation counts. Called with the delivery gate
+    /// held (or, in tests and benchmarks, by the only thread touching the feed).
+    /// </summary>
+    internal void Deliver(ChannelMessage message)
     {
         using var fanout = _registry.Metrics.StartFanout(message, _registry.Time);
         Volatile.Write(ref _lastActivity, _registry.Time.GetTimestamp());
         EncodedFrame? frame = null;
+        var tally = default(FanoutTally);
         var leaving = FeedFrames.LeavingMember(Channel, message);
         List<ChannelSubscription>? removed = null;
         lock (_sync)
@@ -383,9 +391,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                     else
                         pending.Add(frame);
                 }
-                else if (message.Offset > subscription.DeliveredUpTo)
+                else if (message.Offset > subscription.DeliveredUpTo && subscription.Session.Offer(frame) == Connections.EnqueueResult.Enqueued)
                 {
-                    subscription.Session.Send(frame);
+                    tally.Count(subscription.Session.Kind);
                 }
 
                 // A member removed from a room (by an administrator, or by another of their connections) stops following
@@ -394,6 +402,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                     (removed ??= []).Add(subscription);
             }
         }
+
+        if (frame is not null)
+            tally.Report(_registry.Metrics, frame.Type);
 
         if (removed is not null)
         {

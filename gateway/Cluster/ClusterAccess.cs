@@ -21,7 +21,7 @@ internal sealed partial class ClusterAccess(IClusterClient client, ILogger<Clust
         using var span = RealtimeActivities.StartPublish(channel, via);
         try
         {
-            var position = await CallAsync(Channel(channel).PublishAsync(request), "publish", channel);
+            var position = await CallAsync(Channel(channel).PublishAsync(RealtimeActivities.Traced(request, span)), "publish", channel);
             RealtimeActivities.Published(span, position);
             return position;
         }

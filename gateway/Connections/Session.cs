@@ -30,6 +30,7 @@ internal sealed partial class Session : IAsyncDisposable
     {
         ConnectionId = connectionId;
         _identity = identity;
+        Kind = transport;
         Transport = transport.Name;
         _liveness = transport.Liveness;
         _services = services;
@@ -48,6 +49,9 @@ internal sealed partial class Session : IAsyncDisposable
     public string? UserId => Identity?.UserId;
 
     public string Transport { get; }
+
+    /// <summary>The connection's transport (its name is <see cref="Transport"/>).</summary>
+    public TransportKind Kind { get; }
 
     public SendQueue Outbound { get; }
 
@@ -91,23 +95,37 @@ internal sealed partial class Session : IAsyncDisposable
             return true;
         }
 
-        switch (Outbound.TryEnqueue(frame))
+        if (Offer(frame) != EnqueueResult.Enqueued)
+            return false;
+
+        _services.Metrics.FrameSent(Transport);
+        if (frame.Type == ServerFrameType.Message)
+            _services.Metrics.Delivered(Transport);
+        return true;
+    }
+
+    /// <summary>
+    /// Queues one frame of a fan-out, applying the queue's policy (a dropped low-priority frame is counted, a full queue
+    /// closes the connection as a slow consumer) but not counting the frame as sent: a feed hands one frame to every
+    /// local subscriber and reports what was queued once per message (<see cref="Diagnostics.FanoutTally"/>), because
+    /// recording two tagged counters per subscriber cost more than the enqueue itself. Fan-out frames are never
+    /// answers, so the invocation answer of <see cref="Send"/> does not apply.
+    /// </summary>
+    public EnqueueResult Offer(EncodedFrame frame)
+    {
+        var result = Outbound.TryEnqueue(frame);
+        switch (result)
         {
-            case EnqueueResult.Enqueued:
-                _services.Metrics.FrameSent(Transport);
-                if (frame.Type == ServerFrameType.Message)
-                    _services.Metrics.Delivered(Transport);
-                return true;
             case EnqueueResult.DroppedLowPriority:
                 _services.Metrics.Dropped("low_priority");
-                return false;
+                break;
             case EnqueueResult.Full:
                 _services.Metrics.Dropped("slow_consumer");
                 Close(Protocol.CloseReason.SlowConsumer);
-                return false;
-            default:
-                return false;
+                break;
         }
+
+        return result;
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace OrleansRealtime.Gateway.Diagnostics;
 /// <summary>
 /// The gateway's spans, on the <c>OrleansRealtime</c> activity source, named and tagged after OpenTelemetry's
 /// messaging conventions: <c>publish</c> (a client frame or REST request until the channel grain answered) and
-/// <c>deliver</c> (a channel feed handing one message to this gateway's subscribers).
+/// <c>deliver</c> (a channel feed handing one message to this gateway's subscribers), linked to the <c>publish</c> span
+/// through the W3C <c>traceparent</c> the message carries (<see cref="ChannelMessage.TraceParent"/>).
 /// </summary>
 /// <remarks>
 /// Cheap when nobody listens: <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null without a
@@ -69,10 +70,30 @@ internal static class RealtimeActivities
         activity.AddException(exception);
     }
 
-    /// <summary>Starts the span of one message's fan-out to this gateway's subscribers.</summary>
+    /// <summary>
+    /// The request to send to the channel grain: with the publish span's W3C <c>traceparent</c> when the span is
+    /// recorded, so the message carries it on the stream to every gateway's <c>deliver</c> span. Untraced publications
+    /// (no listener, or not sampled) pass unchanged, at no cost.
+    /// </summary>
+    public static PublishRequest Traced(PublishRequest request, Activity? publish) =>
+        publish is { Recorded: true, IdFormat: ActivityIdFormat.W3C, Id: { } id } ? request with { TraceParent = id } : request;
+
+    /// <summary>
+    /// Starts the span of one message's fan-out to this gateway's subscribers: one per message per gateway, never one per
+    /// subscriber. It is linked (not parented: the publisher's span has long ended, and one publish fans out to many
+    /// gateways) to the publish span whose <c>traceparent</c> the message carries. Without a listener nothing is parsed
+    /// or allocated.
+    /// </summary>
     public static Activity? StartDelivery(ChannelMessage message)
     {
-        var activity = Source.StartActivity(DeliverName, ActivityKind.Consumer);
+        if (!Source.HasListeners())
+            return null;
+
+        ActivityLink[]? links = null;
+        if (message.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, traceState: null, isRemote: true, out var publish))
+            links = [new ActivityLink(publish)];
+
+        var activity = Source.StartActivity(DeliverName, ActivityKind.Consumer, parentContext: default, tags: null, links: links);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", SourceName);

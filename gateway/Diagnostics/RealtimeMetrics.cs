@@ -62,9 +62,15 @@ internal sealed class RealtimeMetrics
     /// <summary>A frame of any type entered a client's send queue.</summary>
     public void FrameSent(string transport) => _framesSent.Add(1, new KeyValuePair<string, object?>("transport", transport));
 
+    /// <summary>Frames of one fan-out that entered the send queues of connections of one transport.</summary>
+    public void FramesSent(string transport, int frames) => _framesSent.Add(frames, new KeyValuePair<string, object?>("transport", transport));
+
     public void Published() => _published.Add(1);
 
     public void Delivered(string transport) => _delivered.Add(1, new KeyValuePair<string, object?>("transport", transport));
+
+    /// <summary>Message frames of one fan-out queued to connections of one transport.</summary>
+    public void Delivered(string transport, int frames) => _delivered.Add(frames, new KeyValuePair<string, object?>("transport", transport));
 
     public void Dropped(string reason) => _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

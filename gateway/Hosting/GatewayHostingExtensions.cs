@@ -116,9 +116,10 @@ public static class GatewayHostingExtensions
         app.UseStaticFiles();
         app.UseCors();
         app.UseOriginCheck();
+        app.UseWebSocketWriteCoalescing();
         app.UseWebSockets();
 
-        app.Map("/ws", (HttpContext context, WebSocketTransport transport) => transport.HandleAsync(context));
+        app.Map(WebSocketTransport.Path, (HttpContext context, WebSocketTransport transport) => transport.HandleAsync(context));
         app.MapGet("/sse", (HttpContext context, SseTransport transport) => transport.HandleAsync(context));
         app.MapGet("/events", (HttpContext context, SseTransport transport) => transport.HandleAsync(context));
         app.MapPost("/poll", (HttpContext context, PollingTransport transport) => transport.OpenAsync(context));

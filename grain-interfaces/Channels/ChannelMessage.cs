@@ -15,6 +15,10 @@ namespace OrleansRealtime.Channels;
 /// The event name of a room message (<c>room.send</c>'s <c>event</c>), or a reserved <c>$</c>-name of a presence event
 /// in an internal log (see <see cref="InternalLogs"/>); null for ordinary channel publications.
 /// </param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the span that published the message, carried on the live stream so each gateway's
+/// delivery span can link to it; null when the publication was not traced. History stores need not keep it.
+/// </param>
 [GenerateSerializer, Immutable, Alias("rt.ChannelMessage")]
 public sealed record ChannelMessage(
     [property: Id(0)] string Channel,
@@ -24,4 +28,5 @@ public sealed record ChannelMessage(
     [property: Id(4)] string? From,
     [property: Id(5)] long TimestampMs,
     [property: Id(6)] MessagePriority Priority,
-    [property: Id(7)] string? Event = null);
+    [property: Id(7)] string? Event = null,
+    [property: Id(8)] string? TraceParent = null);

@@ -114,7 +114,7 @@ internal sealed partial class ChannelGrain(
     }
 
     private ChannelMessage NextMessage(PublishRequest request) =>
-        new(_channel, _top + 1, _epoch, request.Data, request.From, clock.GetUtcNow().ToUnixTimeMilliseconds(), request.Priority, request.Event);
+        new(_channel, _top + 1, _epoch, request.Data, request.From, clock.GetUtcNow().ToUnixTimeMilliseconds(), request.Priority, request.Event, request.TraceParent);
 
     private async Task ReopenAsync()
     {

@@ -47,6 +47,30 @@ public sealed class TracingTests(GatewayFixture fixture) : IClassFixture<Gateway
         deliver.StartTimeUtc.Should().BeOnOrAfter(publish.StartTimeUtc);
     }
 
+    [Fact]
+    public async Task TheDeliverSpanIsLinkedToThePublishSpanOfItsMessage()
+    {
+        _listener.ActivityStopped = _stopped.Enqueue;
+        var channel = TestNames.Channel("linked");
+        await using var subscriber = await fixture.Host.ConnectAsync();
+        await subscriber.SubscribeAsync(channel);
+        await using var publisher = await fixture.Host.ConnectAsync();
+
+        await publisher.PublishAsync(channel, new System.Text.Json.Nodes.JsonObject { ["n"] = 1 });
+        await subscriber.MessagesAsync(channel, 1);
+
+        var spans = await Eventually.HoldsAsync(
+            () => Task.FromResult(_stopped.Where(span => Equals(span.GetTagItem(RealtimeActivities.ChannelTag), channel)).ToList()),
+            found => found.Count == 2,
+            $"a publish and a deliver span for '{channel}'");
+        var publish = spans.Single(span => span.OperationName == RealtimeActivities.PublishName);
+        var deliver = spans.Single(span => span.OperationName == RealtimeActivities.DeliverName);
+
+        // Linked, not parented: one publication fans out on many gateways, long after its publish span ended.
+        deliver.Links.Should().ContainSingle().Which.Context.Should().Match<ActivityContext>(
+            context => context.TraceId == publish.TraceId && context.SpanId == publish.SpanId);
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private static ActivityListener Listen()

@@ -19,12 +19,18 @@ internal sealed partial class WebSocketTransport(
     IOptions<TransportOptions> options,
     ILogger<WebSocketTransport> logger)
 {
+    /// <summary>The endpoint's path.</summary>
+    public const string Path = "/ws";
+
     /// <summary>How long a client gets to answer our close frame before the socket is aborted.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>A batch sent with <c>?batch=true</c> holds at most this many frames or about this many bytes.</summary>
     private const int MaxBatchFrames = 128;
     private const int MaxBatchBytes = 256 * 1024;
+
+    /// <summary>The pooled buffer a message is first read into; larger messages grow it up to the frame limit.</summary>
+    private const int ReceiveBufferBytes = 4096;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -60,7 +66,7 @@ internal sealed partial class WebSocketTransport(
             var batch = context.Request.Query["batch"] is var b && (b == "true" || b == "1");
 
             session.Welcome();
-            var writer = WriteLoopAsync(socket, session, batch, readCancellation);
+            var writer = WriteLoopAsync(socket, CoalescingUpgrade.StreamOf(context), session, batch, readCancellation);
             await ReadLoopAsync(socket, session, readCancellation.Token);
 
             // The client went away or answered our close: either way the session is over.
@@ -77,17 +83,36 @@ internal sealed partial class WebSocketTransport(
         }
     }
 
+    /// <summary>
+    /// Reads messages and hands each to the session. Between messages the loop waits with a zero-byte receive, which
+    /// returns once the next frame header arrived without holding any buffer of ours: an idle connection (most of
+    /// them) then costs no receive buffer, and a pooled one is rented per message. With permessage-deflate the inflater
+    /// needs a real buffer, so compressed connections keep one rented for the connection's life.
+    /// </summary>
     private async Task ReadLoopAsync(WebSocket socket, Session session, CancellationToken cancellationToken)
     {
         var maxFrameBytes = services.Limits.MaxFrameBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var holdBuffer = options.Value.WebSocketCompression;
+        var buffer = holdBuffer ? ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes) : null;
         try
         {
             while (true)
             {
-                var count = 0;
                 ValueWebSocketReceiveResult result;
-                do
+                var count = 0;
+                if (buffer is null)
+                {
+                    result = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                        return;
+                    buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
+                }
+                else
+                {
+                    result = default;
+                }
+
+                while (!result.EndOfMessage)
                 {
                     if (count == buffer.Length)
                         buffer = Grow(buffer, count, maxFrameBytes + 1);
@@ -104,12 +129,17 @@ internal sealed partial class WebSocketTransport(
                         return;
                     }
                 }
-                while (!result.EndOfMessage);
 
                 if (result.MessageType == WebSocketMessageType.Binary)
                     session.Reject("binary frames are not supported; send each frame as JSON in a text frame");
                 else
                     await session.HandleAsync(buffer.AsMemory(0, count));
+
+                if (!holdBuffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -118,7 +148,8 @@ internal sealed partial class WebSocketTransport(
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+                ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -133,7 +164,14 @@ internal sealed partial class WebSocketTransport(
         }
     }
 
-    private async Task WriteLoopAsync(WebSocket socket, Session session, bool batch, CancellationTokenSource readCancellation)
+    /// <summary>
+    /// Drains the session's queue to the socket, coalescing a backlog into one write (<see cref="CoalescingStream"/>).
+    /// Sends pass no cancellation token: a cancelable token sends every frame
+    /// down the WebSocket's slow path (an async state machine and a token registration per frame). Only a send that
+    /// did not complete at once (the client's socket buffer is full) is tied to <see cref="Session.WritesAbandoned"/>,
+    /// which aborts the socket as a canceled send would: the same behaviour, paid for only when a client is behind.
+    /// </summary>
+    private async Task WriteLoopAsync(WebSocket socket, CoalescingStream? coalescing, Session session, bool batch, CancellationTokenSource readCancellation)
     {
         var queue = session.Outbound;
         var batchBuffer = batch ? new ArrayBufferWriter<byte>(4096) : null;
@@ -148,12 +186,18 @@ internal sealed partial class WebSocketTransport(
                 if (batchBuffer is not null)
                 {
                     FillBatch(queue, batchBuffer);
-                    await socket.SendAsync(batchBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, session.WritesAbandoned);
+                    await SendAsync(socket, batchBuffer.WrittenMemory, session.WritesAbandoned);
                     continue;
                 }
 
                 while (queue.TryDequeue(out var frame))
-                    await socket.SendAsync(frame.Utf8, WebSocketMessageType.Text, endOfMessage: true, session.WritesAbandoned);
+                {
+                    // More frames behind this one: hold it, so the backlog goes out in one write (the last one flushes;
+                    // a single reader's count above zero means another dequeue will succeed).
+                    if (coalescing is not null)
+                        coalescing.Hold = queue.Count > 0;
+                    await SendAsync(socket, frame.Utf8, session.WritesAbandoned);
+                }
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -173,6 +217,18 @@ internal sealed partial class WebSocketTransport(
             // Our close frame is out (or the socket is broken): stop waiting for the client after a grace period.
             readCancellation.CancelAfter(CloseGrace);
         }
+    }
+
+    private static ValueTask SendAsync(WebSocket socket, ReadOnlyMemory<byte> message, CancellationToken abandoned)
+    {
+        var send = socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        return send.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitAbandonableAsync(send, socket, abandoned);
+    }
+
+    private static async ValueTask AwaitAbandonableAsync(ValueTask send, WebSocket socket, CancellationToken abandoned)
+    {
+        using (abandoned.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket))
+            await send;
     }
 
     private static void FillBatch(SendQueue queue, ArrayBufferWriter<byte> buffer)
