@@ -57,6 +57,15 @@ internal sealed class FanoutOptions : IBenchOptions
     public RunOptions Run { get; } = new();
 
 
+    /// <summary>The same options for another scenario of <c>compare</c>: other subscriber count and/or systems.</summary>
+    public FanoutOptions With(int? subscribers = null, IReadOnlyList<BenchSystem>? systems = null)
+    {
+        var copy = (FanoutOptions)MemberwiseClone();
+        copy._subscribers = subscribers ?? _subscribers;
+        copy.Systems = systems ?? Systems;
+        return copy;
+    }
+
     /// <summary>Parses the options after the verb; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public static FanoutOptions Parse(IReadOnlyList<string> args)
     {

@@ -102,6 +102,23 @@ internal sealed class SubscriberSet : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Waits until every open subscriber has the message <paramref name="published"/> publishes after its subscription
+    /// began (sequence ≥ its base + <paramref name="published"/>); false on time-out.
+    /// </summary>
+    public async Task<bool> WaitReachedAsync(long published, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (_subscribers.Any(s => s.IsOpen && s.LastSequence < s.Base + published))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+                return false;
+            await Task.Delay(10, cancellationToken);
+        }
+
+        return true;
+    }
+
     public LatencyHistogram MergedLatency()
     {
         var merged = new LatencyHistogram();
