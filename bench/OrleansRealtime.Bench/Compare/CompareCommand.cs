@@ -53,7 +53,17 @@ internal static class CompareCommand
 
             var report = CompareReport.Build(results, options, invocation, MachineInfo.LoadAverageNow(), chartName);
             if (options.Readme is { } readme)
-                await CompareReport.UpdateReadmeAsync(readme, CompareReport.Summary(results, options, invocation), chart, cancellationToken);
+            {
+                try
+                {
+                    await CompareReport.UpdateReadmeAsync(readme, CompareReport.Summary(results, options, invocation), chart, cancellationToken);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    // The report still goes to bench/results: a README that cannot be updated must not lose the run.
+                    await Console.Error.WriteLineAsync($"!!! {readme} not updated: {ex.Message}");
+                }
+            }
             return new BenchOutcome(report, results.Findings);
         });
 }

@@ -101,11 +101,9 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
             case SubscribeAnswer.Accepted:
                 // Live at once, in the receive loop: the next frame read is already a message to count.
                 Epoch = epoch ?? Epoch;
-                if (_live)
-                    break;
-                if (resume is null)
+                if (!_live && resume is null)
                     GoLive(offset);
-                else
+                else if (!_live)
                     ResumeLive();
                 _subscribed.TrySetResult();
                 break;
