@@ -47,9 +47,21 @@ internal sealed class WebSocketSubscriber : Subscriber
         await OpenAsync(cancellationToken);
     }
 
-    /// <summary>Sends the dialect's keep-alive, when it has one and the connection is open.</summary>
-    public Task KeepAliveAsync() =>
-        _dialect.KeepAlive is { } frame && IsOpen && _socket.State == WebSocketState.Open ? SendAsync(_socket, frame) : Task.CompletedTask;
+    /// <summary>Sends the dialect's keep-alive, when it has one and the connection is open; a failed send shows in the receive loop.</summary>
+    public async Task KeepAliveAsync()
+    {
+        var socket = _socket;
+        if (_dialect.KeepAlive is not { } frame || !IsOpen || socket.State != WebSocketState.Open)
+            return;
+        try
+        {
+            await SendAsync(socket, frame);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
+        {
+            // The connection is going away (a reconnect, the bench closing it): its receive loop reports it.
+        }
+    }
 
     public override void Dispose()
     {
