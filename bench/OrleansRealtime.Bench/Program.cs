@@ -1,4 +1,5 @@
 using OrleansRealtime.Bench.Auth;
+using OrleansRealtime.Bench.Compare;
 using OrleansRealtime.Bench.Fanout;
 using OrleansRealtime.Bench.Memory;
 using OrleansRealtime.Bench.RawServer;
@@ -6,6 +7,7 @@ using OrleansRealtime.Bench.Rooms;
 using OrleansRealtime.Bench.Streams;
 
 // The bench harness (not in CI). Verbs:
+//   compare    every scenario (fan-out, many channels, memory, reconnect storm) against orleans-realtime, SignalR, Socket.IO and raw (bench/run)
 //   fanout     one publisher, N subscribers (WebSocket or another transport), each system measured in its own process (see bench/README.md)
 //   rooms      one room of N members on one gateway: join storm, room.send throughput, presence fan-out latency
 //   memory     gateway memory per idle connection, per transport
@@ -14,6 +16,7 @@ using OrleansRealtime.Bench.Streams;
 //   streams    durable stream append and consumer-group throughput over REST, memory and Redis storage
 return args switch
 {
+    ["compare", .. var rest] => await CompareCommand.RunAsync(args, rest),
     ["fanout", .. var rest] => await FanoutCommand.RunAsync(args, rest),
     ["rooms", .. var rest] => await RoomsCommand.RunAsync(args, rest),
     ["memory", .. var rest] => await MemoryCommand.RunAsync(args, rest),
@@ -28,6 +31,7 @@ static int Usage()
     Console.Error.WriteLine(
         """
         usage:
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- compare [options]   (bench/run runs it)
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- fanout [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- rooms [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- memory [options]
@@ -35,6 +39,6 @@ static int Usage()
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- streams [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- auth [options]
 
-        """ + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help + Environment.NewLine + AuthCommand.Help + Environment.NewLine + RoomsCommand.Help);
+        """ + CompareOptions.Help + Environment.NewLine + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help + Environment.NewLine + AuthCommand.Help + Environment.NewLine + RoomsCommand.Help);
     return 2;
 }

@@ -10,8 +10,12 @@ namespace OrleansRealtime.Bench.Fanout;
 /// Runs every system <see cref="FanoutOptions.Runs"/> times, interleaved (<see cref="Interleaved"/>). Each run is a fresh server process:
 /// start, connect the subscribers, (a) saturation, (b) fixed-rate latency, correctness check, stop.
 /// </summary>
-internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, GeneratorProbe probe)
+/// <param name="redis">Redis (host:port) for the systems of several nodes.</param>
+/// <param name="topology">Who subscribes to what; one channel of <see cref="FanoutOptions.Subscribers"/> when null.</param>
+internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, GeneratorProbe probe, string? redis = null, FanoutTopology? topology = null)
 {
+    private readonly FanoutTopology _topology = topology ?? FanoutTopology.Single(options.Subscribers);
+
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
@@ -20,26 +24,25 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
             options.Systems,
             options.Run.Runs,
             (system, run) => RunOneAsync(system, run, cancellationToken),
-            (system, run, failure) => new FanoutRunResult { System = system, Run = run, Subscribers = options.Subscribers, Failure = failure },
+            (system, run, failure) => new FanoutRunResult { System = system, Run = run, Subscribers = _topology.Subscribers, Failure = failure },
             Summary,
             cancellationToken);
 
     private async Task<FanoutRunResult> RunOneAsync(BenchSystem system, int run, CancellationToken cancellationToken)
     {
-        var gateway = system.IsGateway;
-        using var server = await ServerUnderTest.StartAsync(system, options.Run.GatewayEnvironment, paths, cancellationToken);
+        using var server = await ServerUnderTest.StartAsync(system, options.Run.GatewayEnvironment, paths, cancellationToken, redis);
         await Task.Delay(Settle, cancellationToken);
         var rssIdle = server.RssKiB();
 
         var clock = new PhaseClock();
-        using var subscribers = new SubscriberSet(options.Subscribers, clock, system.Transport);
-        var connectTime = await subscribers.ConnectAsync(server.BaseUri, gateway, options.Run.ConnectParallelism, cancellationToken);
+        using var subscribers = new SubscriberSet(_topology.Subscribers, clock, system.Transport, system.Dialect, _topology.ChannelOf);
+        var connectTime = await subscribers.ConnectAsync(server.Nodes, options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(Settle, cancellationToken);
         var rssConnected = server.RssKiB();
-        Progress($"  {options.Subscribers} subscribers connected in {connectTime.TotalSeconds:0.0} s; server RSS {rssIdle / 1024.0:0.0} → {rssConnected / 1024.0:0.0} MiB");
+        Progress($"  {_topology.Subscribers} subscribers connected in {connectTime.TotalSeconds:0.0} s; server RSS {rssIdle / 1024.0:0.0} → {rssConnected / 1024.0:0.0} MiB");
 
-        using var publisher = new Publisher(gateway, subscribers, options.Window, options.MaxLead);
-        await publisher.ConnectAsync(server.WebSocketUri(gateway ? string.Empty : "role=publisher"), cancellationToken);
+        using var publisher = new Publisher(system.Dialect, subscribers, options.Window, options.MaxLead, _topology.PublishChannels);
+        await publisher.ConnectAsync(server.BaseUri, cancellationToken);
 
         // (a) Saturation: warm up, then count over a window of steady publishing.
         PhaseStats saturation;
@@ -78,7 +81,7 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
         {
             System = system,
             Run = run,
-            Subscribers = options.Subscribers,
+            Subscribers = _topology.Subscribers,
             ConnectSeconds = connectTime.TotalSeconds,
             RssIdleKiB = rssIdle,
             RssConnectedKiB = rssConnected,
@@ -106,10 +109,10 @@ internal sealed class FanoutBenchmark(FanoutOptions options, BenchPaths paths, G
     /// Waits for every publish to be answered and delivered to every open subscriber; returns how many messages open
     /// subscribers still lacked at the time-out (0 when all arrived).
     /// </summary>
-    private static async Task<long> DrainAsync(Publisher publisher, SubscriberSet subscribers, CancellationToken cancellationToken)
+    public static async Task<long> DrainAsync(Publisher publisher, SubscriberSet subscribers, CancellationToken cancellationToken)
     {
         await publisher.WaitAnsweredAsync(DrainTimeout);
-        var expected = publisher.Published;
+        var expected = publisher.PublishedPerChannel;
         if (await subscribers.WaitDrainedAsync(expected, DrainTimeout, cancellationToken))
             return 0;
 

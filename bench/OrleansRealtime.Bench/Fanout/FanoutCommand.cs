@@ -11,8 +11,9 @@ internal static class FanoutCommand
         {
             BenchHost.CheckOpenFiles(invocation.Machine, options.Subscribers);
             List<FanoutRunResult> results;
+            using (var redis = await BenchRedis.StartIfNeededAsync(options.Systems, options.Run, cancellationToken))
             using (var probe = new GeneratorProbe())
-                results = await new FanoutBenchmark(options, paths, probe).RunAllAsync(cancellationToken);
+                results = await new FanoutBenchmark(options, paths, probe, redis.Connection).RunAllAsync(cancellationToken);
 
             var report = FanoutReport.Build(results, options, invocation, MachineInfo.LoadAverageNow());
             return new BenchOutcome(report, results.Count(r => r.Failure is not null || r.HasCorrectnessFindings));

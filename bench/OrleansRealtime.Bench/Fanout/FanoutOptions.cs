@@ -16,7 +16,9 @@ internal sealed class FanoutOptions : IBenchOptions
           --duration S             saturation measurement window, after warm-up [10]
           --warmup S               saturated publishing before the window opens [3]
           --latency-duration S     fixed-rate latency phase [5]
-          --systems a,b            orleans-realtime, orleans-realtime-batch, raw-websocket [all three]; ratios against raw-websocket
+          --systems a,b            orleans-realtime, orleans-realtime-batch, raw-websocket [these three], or the peers of
+                                   `compare`: orleans-realtime-2gw, signalr, signalr-redis-2n, socketio, socketio-redis-2n;
+                                   ratios against raw-websocket
           --transports a,b         instead of --systems: the gateway with subscribers on websocket, websocket-batch,
                                    websocket-deflate (gateway compression on), sse, polling, signalr; ratios against
                                    websocket, which is added when not named
@@ -55,6 +57,15 @@ internal sealed class FanoutOptions : IBenchOptions
     public RunOptions Run { get; } = new();
 
 
+    /// <summary>The same options for another scenario of <c>compare</c>: other subscriber count and/or systems.</summary>
+    public FanoutOptions With(int? subscribers = null, IReadOnlyList<BenchSystem>? systems = null)
+    {
+        var copy = (FanoutOptions)MemberwiseClone();
+        copy._subscribers = subscribers ?? _subscribers;
+        copy.Systems = systems ?? Systems;
+        return copy;
+    }
+
     /// <summary>Parses the options after the verb; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public static FanoutOptions Parse(IReadOnlyList<string> args)
     {
@@ -72,7 +83,7 @@ internal sealed class FanoutOptions : IBenchOptions
             case "--warmup": WarmupSeconds = NonNegativeDouble(name, value()); return true;
             case "--latency-duration": LatencySeconds = PositiveDouble(name, value()); return true;
             case "--systems":
-                Systems = BenchSystem.ParseList(value(), BenchSystem.All, name);
+                Systems = BenchSystem.ParseList(value(), BenchSystem.Known, name);
                 Baseline = BenchSystem.RawName;
                 return true;
             case "--transports":

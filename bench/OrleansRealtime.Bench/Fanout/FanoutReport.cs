@@ -17,14 +17,15 @@ internal static class FanoutReport
     /// <summary>On a CPU-bound box, a generator using this share of the generator + server CPU is a co-bottleneck.</summary>
     private const double GeneratorCoBottleneckShare = 0.35;
 
-    public static string Build(IReadOnlyList<FanoutRunResult> results, FanoutOptions options, BenchInvocation invocation, string loadAtEnd)
+    /// <param name="topology">Who subscribed to what, when not <see cref="FanoutOptions.Subscribers"/> on one channel.</param>
+    public static string Build(IReadOnlyList<FanoutRunResult> results, FanoutOptions options, BenchInvocation invocation, string loadAtEnd, FanoutTopology? topology = null)
     {
         var machine = invocation.Machine;
         var elapsed = invocation.Clock.Elapsed;
         var md = new StringBuilder();
         md.Header("Fan-out benchmark", invocation, options.Describe());
         md.Line($"- Load average at start {machine.LoadAverage}, at end {loadAtEnd}; the generator and every server share these {machine.Cores} cores.");
-        md.Line($"- {options.Run.Runs} run(s) per system, interleaved, each on a fresh server process; one publisher, {options.Subscribers} subscribers on one channel, {Load.BenchPayload.DataBytes}-byte payloads. Wall time {elapsed.TotalSeconds:0} s.");
+        md.Line($"- {options.Run.Runs} run(s) per system, interleaved, each on a fresh server process; one publisher, {topology?.Name ?? $"{options.Subscribers} subscribers on one channel"}, {Load.BenchPayload.DataBytes}-byte payloads. Wall time {elapsed.TotalSeconds:0} s.");
         md.Line($"- delivered msg/s = messages received by all subscribers per second in the saturation window; latency = publish (send) → receive, over every subscriber's samples in the fixed-rate phase. Medians of runs; ratios are system ÷ {options.Baseline} of this same invocation.");
         md.Line();
 

@@ -16,6 +16,24 @@ internal sealed class BenchPaths
 
     public string OutputDirectory { get; }
 
+    /// <summary>The standalone silo, for the systems with gateways that are pure Orleans clients.</summary>
+    public string SiloDll => Built(Path.Combine(RepositoryRoot, "silo", "bin", "Release", "net10.0", "OrleansRealtime.Silo.dll"), "dotnet build OrleansRealtime.sln -c Release");
+
+    /// <summary>The ASP.NET Core SignalR peer (bench/peers/signalr).</summary>
+    public string SignalRPeerDll => Built(
+        Path.Combine(RepositoryRoot, "bench", "peers", "signalr", "bin", "Release", "net10.0", "OrleansRealtime.Bench.SignalRPeer.dll"), "dotnet build OrleansRealtime.sln -c Release");
+
+    /// <summary>The Socket.IO peer's script; its packages must be installed (<c>npm ci</c> in its folder).</summary>
+    public string SocketIoPeerScript
+    {
+        get
+        {
+            var folder = Path.Combine(RepositoryRoot, "bench", "peers", "socketio");
+            Built(Path.Combine(folder, "node_modules", "socket.io", "package.json"), "npm ci --prefix bench/peers/socketio");
+            return Path.Combine(folder, "server.js");
+        }
+    }
+
     /// <summary>This bench's own assembly, launched again as <c>serve-raw</c> for the baseline.</summary>
     public string BenchDll { get; } = typeof(BenchPaths).Assembly.Location;
 
@@ -33,6 +51,9 @@ internal sealed class BenchPaths
         var output = Path.GetFullPath(outputDirectory ?? Path.Combine(root, "bench", "results"));
         return new BenchPaths(root, gateway, output);
     }
+
+    private static string Built(string path, string command) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run `{command}` (bench/run does it all)");
 
     private static string FindRepositoryRoot()
     {

@@ -21,6 +21,7 @@ internal sealed class RunOptions
           --gateway-dll PATH       the gateway to launch [<repo>/gateway/bin/Release/net10.0/OrleansRealtime.Gateway.dll]
           --gateway-env K=V        extra environment for the gateway, repeatable (e.g. Orleans__StreamPollingPeriodMs=1)
           --output DIR             where the markdown report goes [<repo>/bench/results]
+          --redis HOST:PORT        Redis for the systems of several nodes [a redis-server the bench starts and stops]
         """;
 
     private readonly Dictionary<string, string> _gatewayEnvironment = new(StringComparer.Ordinal);
@@ -34,6 +35,9 @@ internal sealed class RunOptions
     public IReadOnlyDictionary<string, string> GatewayEnvironment => _gatewayEnvironment;
 
     public string? OutputDirectory { get; private set; }
+
+    /// <summary>A Redis the caller runs (bench/run starts one); null: the bench starts its own when a system needs one.</summary>
+    public string? Redis { get; private set; }
 
     /// <summary>
     /// Reads <paramref name="args"/>: each option goes to <paramref name="verbOption"/> first (true when it took it),
@@ -68,6 +72,7 @@ internal sealed class RunOptions
                 _gatewayEnvironment[key] = pair;
                 return true;
             case "--output": OutputDirectory = value(); return true;
+            case "--redis": Redis = value(); return true;
             default: return false;
         }
     }

@@ -13,8 +13,8 @@ internal static class BenchPayload
     /// <summary>Size of the <c>data</c> object of every publication.</summary>
     public const int DataBytes = 100;
 
-    /// <summary>Room for a whole publish frame: the 100-byte data plus the envelope.</summary>
-    public const int MaxFrameBytes = 256;
+    /// <summary>Room for a whole publish frame: the 100-byte data plus the envelope of any dialect and a channel name.</summary>
+    public const int MaxFrameBytes = 512;
 
     public const string Channel = "bench";
 
@@ -39,25 +39,44 @@ internal static class BenchPayload
 
     public static byte[] SubscribeFrame { get; } = "{\"id\":1,\"type\":\"subscribe\",\"channel\":\"bench\"}"u8.ToArray();
 
-    /// <summary>Writes <c>{"id":N,"type":"publish","channel":"bench","data":{"t":T,"p":"x…"}}</c> with a 100-byte data object.</summary>
-    public static int WritePublish(Span<byte> destination, long id, long timestamp)
+    /// <summary>Writes <c>{"id":N,"type":"publish","channel":"C","data":{"t":T,"p":"x…"}}</c> with a 100-byte data object.</summary>
+    public static int WritePublish(Span<byte> destination, ReadOnlySpan<byte> channel, long id, long timestamp)
     {
         var written = 0;
         Append(destination, ref written, "{\"id\":"u8);
         Number(destination, ref written, id);
-        Append(destination, ref written, ",\"type\":\"publish\",\"channel\":\"bench\",\"data\":"u8);
+        Append(destination, ref written, ",\"type\":\"publish\",\"channel\":\""u8);
+        Append(destination, ref written, channel);
+        Append(destination, ref written, "\",\"data\":"u8);
+        WriteData(destination, ref written, null, timestamp);
+        Append(destination, ref written, "}"u8);
+        return written;
+    }
 
+    /// <summary>
+    /// Writes the 100-byte data object at <paramref name="written"/>: <c>{"t":T,"p":"x…"}</c>, or for the peers, which
+    /// have no offsets, <c>{"id":N,"t":T,"p":"x…"}</c> with the publisher's sequence number.
+    /// </summary>
+    public static void WriteData(Span<byte> destination, ref int written, long? id, long timestamp)
+    {
         var dataStart = written;
-        Append(destination, ref written, "{\"t\":"u8);
+        if (id is { } sequence)
+        {
+            Append(destination, ref written, "{\"id\":"u8);
+            Number(destination, ref written, sequence);
+            Append(destination, ref written, ",\"t\":"u8);
+        }
+        else
+        {
+            Append(destination, ref written, "{\"t\":"u8);
+        }
+
         Number(destination, ref written, timestamp);
         Append(destination, ref written, ",\"p\":\""u8);
         var padding = DataBytes - (written - dataStart) - 2;
         destination.Slice(written, padding).Fill((byte)'x');
         written += padding;
         Append(destination, ref written, "\"}"u8);
-
-        Append(destination, ref written, "}"u8);
-        return written;
     }
 
     /// <summary>
@@ -85,13 +104,13 @@ internal static class BenchPayload
         return true;
     }
 
-    private static void Append(Span<byte> destination, ref int written, ReadOnlySpan<byte> bytes)
+    public static void Append(Span<byte> destination, ref int written, ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(destination[written..]);
         written += bytes.Length;
     }
 
-    private static void Number(Span<byte> destination, ref int written, long value)
+    public static void Number(Span<byte> destination, ref int written, long value)
     {
         Utf8Formatter.TryFormat(value, destination[written..], out var n);
         written += n;

@@ -1,23 +1,28 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Text;
+using OrleansRealtime.Bench.Load.Dialects;
 using OrleansRealtime.Bench.Load.Subscribers;
 
 namespace OrleansRealtime.Bench.Load;
 
 /// <summary>
-/// The single publisher. On the gateway every publish is answered by an ack: up to <c>window</c> publishes are in
-/// flight. On the raw relay there is no ack. On both, the publisher never runs more than <c>maxLead</c> messages ahead
-/// of the slowest open subscriber, so saturation measures sustained delivery rather than queue growth until the
-/// servers cut slow consumers off.
+/// The single publisher, in the system's <see cref="WireDialect"/>. Where every publish is answered (the gateway, the
+/// peers) up to <c>window</c> publishes are in flight; the raw relay answers nothing. It publishes to its channels in
+/// turn (one message to each is a round), and never runs more than <c>maxLead</c> rounds ahead of the slowest open
+/// subscriber, so saturation measures sustained delivery rather than queue growth until the servers cut slow consumers
+/// off (or, for the peers, which never do, until they run out of memory).
 /// </summary>
 internal sealed class Publisher : IDisposable
 {
     private readonly ClientWebSocket _socket = new();
-    private readonly bool _gateway;
+    private readonly WireDialect _dialect;
+    private readonly byte[][] _channels;
     private readonly SubscriberSet _subscribers;
     private readonly int _maxLead;
     private readonly SemaphoreSlim _window;
+    private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly byte[] _frame = new byte[BenchPayload.MaxFrameBytes];
     private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sent;
@@ -27,9 +32,11 @@ internal sealed class Publisher : IDisposable
     private volatile string? _firstError;
     private volatile string? _closedReason;
 
-    public Publisher(bool gateway, SubscriberSet subscribers, int window, int maxLead)
+    /// <param name="channels">The channels published to in turn; <see cref="BenchPayload.Channel"/> when null.</param>
+    public Publisher(WireDialect dialect, SubscriberSet subscribers, int window, int maxLead, IReadOnlyList<string>? channels = null)
     {
-        _gateway = gateway;
+        _dialect = dialect;
+        _channels = (channels ?? [BenchPayload.Channel]).Select(Encoding.UTF8.GetBytes).ToArray();
         _subscribers = subscribers;
         _maxLead = maxLead;
         _window = new SemaphoreSlim(window, window);
@@ -38,8 +45,11 @@ internal sealed class Publisher : IDisposable
 
     public long Sent => Volatile.Read(ref _sent);
 
-    /// <summary>Publications the system accepted: acks on the gateway; on the raw relay every sent frame.</summary>
-    public long Published => _gateway ? Volatile.Read(ref _acked) : Sent;
+    /// <summary>Publications the system accepted: answers where it answers; on the raw relay every sent frame.</summary>
+    public long Published => _dialect.AnswersPublishes ? Volatile.Read(ref _acked) : Sent;
+
+    /// <summary>Messages each subscriber should have: whole rounds published (every channel has one subscriber set per round).</summary>
+    public long PublishedPerChannel => Published / _channels.Length;
 
     public long Errors => Volatile.Read(ref _errors);
 
@@ -53,10 +63,14 @@ internal sealed class Publisher : IDisposable
     /// <summary>Time the publisher spent waiting for acks with a full window.</summary>
     public TimeSpan WindowWait { get; private set; }
 
-    public async Task ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>Connects to the node at <paramref name="node"/> and waits for the welcome (after the dialect's handshake).</summary>
+    public async Task ConnectAsync(Uri node, CancellationToken cancellationToken)
     {
-        await _socket.ConnectAsync(uri, cancellationToken);
+        var query = _dialect.Query(publisher: true);
+        await _socket.ConnectAsync(new Uri($"ws://{node.Authority}{_dialect.Path}{(query.Length > 0 ? "?" + query : string.Empty)}"), cancellationToken);
         _ = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        if (_dialect.Opening is { } opening)
+            await SendAsync(opening);
         await _welcomed.Task.WaitAsync(cancellationToken);
     }
 
@@ -96,7 +110,7 @@ internal sealed class Publisher : IDisposable
     public async Task<bool> WaitAnsweredAsync(TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (_gateway && Volatile.Read(ref _acked) + Volatile.Read(ref _errors) < Sent)
+        while (_dialect.AnswersPublishes && Volatile.Read(ref _acked) + Volatile.Read(ref _errors) < Sent)
         {
             if (Stopwatch.GetTimestamp() > deadline || _closedReason is not null)
                 return false;
@@ -110,14 +124,14 @@ internal sealed class Publisher : IDisposable
     {
         try
         {
-            if (_gateway && !_window.Wait(0, CancellationToken.None))
+            if (_dialect.AnswersPublishes && !_window.Wait(0, CancellationToken.None))
             {
                 var waitStarted = Stopwatch.GetTimestamp();
                 await _window.WaitAsync(stop);
                 WindowWait += Stopwatch.GetElapsedTime(waitStarted);
             }
 
-            if (_sent - _slowestSeen >= _maxLead)
+            if ((_sent / _channels.Length) - _slowestSeen >= _maxLead)
                 await WaitForSlowestAsync(stop);
         }
         catch (OperationCanceledException)
@@ -128,13 +142,30 @@ internal sealed class Publisher : IDisposable
         if (_closedReason is not null)
             return false;
 
-        var id = _sent + 1;
-        var length = BenchPayload.WritePublish(_frame, id, Stopwatch.GetTimestamp());
-        Volatile.Write(ref _sent, id);
+        var request = _sent + 1;
+        var channel = (int)(_sent % _channels.Length);
+        var sequence = (_sent / _channels.Length) + 1;
+        var length = _dialect.WritePublish(_frame, _channels[channel], sequence, request, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _sent, request);
 
-        // Never cancel a WebSocket send: a cancelled send aborts the socket.
-        await _socket.SendAsync(_frame.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        await SendAsync(_frame.AsMemory(0, length));
         return true;
+    }
+
+    /// <summary>One send at a time: publishes and the rare pong share the socket.</summary>
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> frame)
+    {
+        if (!_sending.Wait(0, CancellationToken.None))
+            await _sending.WaitAsync(CancellationToken.None);
+        try
+        {
+            // Never cancel a WebSocket send: a cancelled send aborts the socket.
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
     }
 
     private async Task WaitForSlowestAsync(CancellationToken stop)
@@ -142,8 +173,9 @@ internal sealed class Publisher : IDisposable
         var waitStarted = Stopwatch.GetTimestamp();
         while (true)
         {
-            _slowestSeen = _subscribers.MinReceived(_sent);
-            if (_sent - _slowestSeen < _maxLead)
+            var rounds = _sent / _channels.Length;
+            _slowestSeen = _subscribers.MinReceived(rounds);
+            if (rounds - _slowestSeen < _maxLead)
                 break;
             await Task.Delay(1, stop);
         }
@@ -179,7 +211,8 @@ internal sealed class Publisher : IDisposable
                 }
                 while (!result.EndOfMessage);
 
-                OnMessage(buffer.AsSpan(0, count));
+                if (OnMessage(buffer.AsSpan(0, count)) is { } reply)
+                    await SendAsync(reply);
             }
         }
         catch (Exception ex)
@@ -193,25 +226,25 @@ internal sealed class Publisher : IDisposable
         }
     }
 
-    private void OnMessage(ReadOnlySpan<byte> message)
+    /// <summary>Counts answers and errors, notes the welcome; returns what the dialect says to answer (Socket.IO's pong), or null.</summary>
+    private byte[]? OnMessage(ReadOnlySpan<byte> message)
     {
-        if (message.IndexOf(BenchPayload.AckType) >= 0)
+        var answers = _dialect.CountPublishAnswers(message, out var errors);
+        if (errors > 0)
         {
-            Interlocked.Increment(ref _acked);
-            _window.Release();
-        }
-        else if (message.IndexOf(BenchPayload.ErrorType) >= 0)
-        {
-            _firstError ??= System.Text.Encoding.UTF8.GetString(message);
-            Interlocked.Increment(ref _errors);
-            _window.Release();
-        }
-        else if (message.IndexOf(BenchPayload.WelcomeType) >= 0)
-        {
-            _welcomed.TrySetResult();
+            _firstError ??= Encoding.UTF8.GetString(message);
+            Interlocked.Add(ref _errors, errors);
         }
 
-        // Pings are not answered: the publisher sends far more often than the gateway's idle timeout.
+        if (answers - errors > 0)
+            Interlocked.Add(ref _acked, answers - errors);
+        if (answers > 0)
+            _window.Release(answers);
+        else if (_dialect.IsWelcome(message))
+            _welcomed.TrySetResult();
+
+        // The gateway's pings are not answered: the publisher sends far more often than its idle timeout.
+        return _dialect == GatewayDialect.Frames ? null : _dialect.Reply(message);
     }
 
     public void Dispose()

@@ -32,13 +32,13 @@ internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths)
         var clock = new PhaseClock();
 
         using var warmup = new SubscriberSet(options.WarmupConnections, clock, system.Transport);
-        await warmup.ConnectAsync(server.BaseUri, gateway: true, options.Run.ConnectParallelism, cancellationToken);
+        await warmup.ConnectAsync([server.BaseUri], options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(settle, cancellationToken);
         var heapBefore = await GcProbe.CollectAsync(server.Pid, cancellationToken);
         var rssBefore = server.RssKiB();
 
         using var connections = new SubscriberSet(options.Connections, clock, system.Transport);
-        var connectTime = await connections.ConnectAsync(server.BaseUri, gateway: true, options.Run.ConnectParallelism, cancellationToken);
+        var connectTime = await connections.ConnectAsync([server.BaseUri], options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(settle, cancellationToken);
         var heapAfter = await GcProbe.CollectAsync(server.Pid, cancellationToken);
         var rssAfter = server.RssKiB();

@@ -68,6 +68,20 @@ internal sealed class ChildProcess : IDisposable
         return child;
     }
 
+    /// <summary>Waits until the process wrote a line containing <paramref name="text"/>; throws when it exited or the time ran out.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!Tail.Contains(text, StringComparison.Ordinal))
+        {
+            if (HasExited)
+                throw new InvalidOperationException($"{Name} exited before it wrote '{text}'. Output:{Environment.NewLine}{Tail}");
+            if (Stopwatch.GetElapsedTime(started) > timeout)
+                throw new TimeoutException($"{Name} did not write '{text}' within {timeout.TotalSeconds} s. Output:{Environment.NewLine}{Tail}");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     /// <summary>Stops every process this bench started and has not stopped yet.</summary>
     public static void KillAll()
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using OrleansRealtime.Bench.Load.Dialects;
 
 namespace OrleansRealtime.Bench.Load.Subscribers;
 
@@ -11,14 +12,20 @@ namespace OrleansRealtime.Bench.Load.Subscribers;
 /// </summary>
 internal abstract class Subscriber(PhaseClock clock) : IDisposable
 {
-    private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _received;
     private long _last;
     private volatile bool _live;
     private volatile string? _closedReason;
 
     public LatencyHistogram Latency { get; } = new();
+
+    /// <summary>The channel this subscriber subscribes to (the WebSocket dialects; the other transports use <see cref="BenchPayload.Channel"/>).</summary>
+    public string Channel { get; init; } = BenchPayload.Channel;
+
+    /// <summary>The channel's epoch from the last subscribe ack, where the system has epochs: what a recovery names.</summary>
+    public string? Epoch { get; private set; }
 
     /// <summary>Messages received (duplicates included); written by the loop only, read by the publisher's lead check.</summary>
     public long Received => Volatile.Read(ref _received);
@@ -42,8 +49,18 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
     /// <summary>True once subscribed: from then on every received frame is counted.</summary>
     protected bool IsLive => _live;
 
+    /// <summary>True once the subscribe was answered (or the system has none).</summary>
+    protected bool IsSubscribed => _subscribed.Task.IsCompletedSuccessfully;
+
     /// <summary>Connects and subscribes to <see cref="BenchPayload.Channel"/>; returns once the subscription is live.</summary>
     public abstract Task ConnectAsync(SubscriberEndpoint endpoint, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops the connection and opens a new one that subscribes again, recovering from the last message received where
+    /// the system can; returns once subscribed. Counters carry on, so what the gap lost shows as gaps.
+    /// </summary>
+    public virtual Task ReconnectAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not reconnect");
 
     /// <summary>Aborts the connection (no closing handshake: 1,000 of them would only slow the bench down).</summary>
     public abstract void Dispose();
@@ -63,24 +80,51 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
 
     protected void Welcomed() => _welcomed.TrySetResult();
 
-    /// <summary>Handles one frame received before the subscription is live: welcome, the subscribe ack, or an error.</summary>
-    protected void OnSetupFrame(ReadOnlySpan<byte> frame)
+    /// <summary>Handles one gateway frame received before the subscription is live: welcome, the subscribe ack, or an error.</summary>
+    protected void OnSetupFrame(ReadOnlySpan<byte> frame) => OnSetupMessage(frame, GatewayDialect.Frames, resume: null);
+
+    /// <summary>
+    /// Handles one message received before the subscribe was answered: the welcome, the answer, or anything else (ignored).
+    /// On an accepted subscribe the subscriber goes live (unless it already is): after the ack's offset, or, on a
+    /// reconnect (<paramref name="resume"/>), after the last message it received before.
+    /// </summary>
+    protected void OnSetupMessage(ReadOnlySpan<byte> message, WireDialect dialect, ResumePoint? resume)
     {
-        if (frame.IndexOf(BenchPayload.WelcomeType) >= 0)
+        if (dialect.IsWelcome(message))
         {
             Welcomed();
+            return;
         }
-        else if (frame.IndexOf(BenchPayload.AckType) >= 0)
+
+        switch (dialect.ReadSubscribeAnswer(message, out var offset, out var epoch))
         {
-            // Live at once, in the receive loop: the next frame read is already a message to count.
-            var position = 0;
-            GoLive(BenchPayload.TryReadNumberAfter(frame, BenchPayload.OffsetKey, ref position, out var offset) ? offset : 0);
-            _subscribed.TrySetResult();
+            case SubscribeAnswer.Accepted:
+                // Live at once, in the receive loop: the next frame read is already a message to count.
+                Epoch = epoch ?? Epoch;
+                if (!_live && resume is null)
+                    GoLive(offset);
+                else if (!_live)
+                    ResumeLive();
+                _subscribed.TrySetResult();
+                break;
+            case SubscribeAnswer.Refused:
+                _subscribed.TrySetException(new InvalidOperationException("subscribe refused: " + System.Text.Encoding.UTF8.GetString(message)));
+                break;
         }
-        else if (frame.IndexOf(BenchPayload.ErrorType) >= 0)
-        {
-            _subscribed.TrySetException(new InvalidOperationException("subscribe refused: " + System.Text.Encoding.UTF8.GetString(frame)));
-        }
+    }
+
+    /// <summary>Live again after a reconnect: sequence checks continue from the last message received before it.</summary>
+    protected void ResumeLive() => _live = true;
+
+    /// <summary>A system without subscribe: subscribed as soon as it is live.</summary>
+    protected void Subscribed() => _subscribed.TrySetResult();
+
+    /// <summary>Before a reconnect: the new connection must be welcomed and subscribed again; until then nothing is counted.</summary>
+    protected void ResetSetup()
+    {
+        _live = false;
+        _welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>

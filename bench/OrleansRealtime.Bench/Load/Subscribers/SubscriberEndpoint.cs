@@ -1,12 +1,9 @@
 namespace OrleansRealtime.Bench.Load.Subscribers;
 
 /// <summary>Where the subscribers of one run connect, and the one HTTP stack (with its wire counter) they all share.</summary>
-internal sealed class SubscriberEndpoint(Uri baseUri, bool gateway, HttpMessageHandler handler)
+internal sealed class SubscriberEndpoint(Uri baseUri, HttpMessageHandler handler)
 {
     public Uri BaseUri { get; } = baseUri;
-
-    /// <summary>The real gateway (subscribe, offsets) rather than the raw relay (no protocol, publish ids).</summary>
-    public bool Gateway { get; } = gateway;
 
     /// <summary>For <c>ClientWebSocket.ConnectAsync</c>: its connections are counted too.</summary>
     public HttpMessageInvoker Invoker { get; } = new(handler, disposeHandler: false);

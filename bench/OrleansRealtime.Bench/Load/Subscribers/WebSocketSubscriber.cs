@@ -1,47 +1,66 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using OrleansRealtime.Bench.Load.Dialects;
 
 namespace OrleansRealtime.Bench.Load.Subscribers;
 
 /// <summary>
-/// A subscriber on <c>/ws</c>, one receive loop per socket, messages assembled in a pooled buffer. Also the client of
-/// the raw relay, which has no subscribe: its first message after the welcome is live.
+/// A subscriber on a plain WebSocket in one of the <see cref="WireDialect"/>s (the gateway's <c>/ws</c>, the raw relay,
+/// the SignalR peer's hub, the Socket.IO peer), one receive loop per socket, messages assembled in a pooled buffer.
+/// Sends (handshake, subscribe, pongs, keep-alives) are rare and serialized by a semaphore.
 /// </summary>
 internal sealed class WebSocketSubscriber : Subscriber
 {
     private const int InitialBuffer = 4096;
 
-    private readonly ClientWebSocket _socket = new();
-    private readonly string _query;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
-    private bool _gateway;
+    private readonly WireDialect _dialect;
+    private readonly bool _deflate;
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private ClientWebSocket _socket;
+    private SubscriberEndpoint? _endpoint;
+    private ResumePoint? _resume;
 
-    /// <param name="batch">Ask the gateway for JSON arrays of frames (<c>?batch=true</c>).</param>
     /// <param name="deflate">Offer permessage-deflate; the gateway uses it only when its compression option is on.</param>
-    public WebSocketSubscriber(PhaseClock clock, bool batch, bool deflate)
+    public WebSocketSubscriber(PhaseClock clock, WireDialect dialect, bool deflate)
         : base(clock)
     {
-        _query = batch ? "batch=true" : string.Empty;
-        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        if (deflate)
-            _socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        _dialect = dialect;
+        _deflate = deflate;
+        _socket = NewSocket();
     }
 
-    /// <summary>Connects, waits for the welcome frame, and on the gateway subscribes and waits for the ack.</summary>
-    public override async Task ConnectAsync(SubscriberEndpoint endpoint, CancellationToken cancellationToken)
+    /// <summary>Connects, waits for the welcome (after the dialect's handshake), subscribes and waits for the answer.</summary>
+    public override Task ConnectAsync(SubscriberEndpoint endpoint, CancellationToken cancellationToken)
     {
-        _gateway = endpoint.Gateway;
-        await _socket.ConnectAsync(endpoint.WebSocketUri("/ws", _query), endpoint.Invoker, cancellationToken);
-        _ = Task.Run(ReceiveLoopAsync, CancellationToken.None);
-        await WaitWelcomedAsync(cancellationToken);
-        if (!_gateway)
-        {
-            GoLive(0);
-            return;
-        }
+        _endpoint = endpoint;
+        return OpenAsync(cancellationToken);
+    }
 
-        await _socket.SendAsync(BenchPayload.SubscribeFrame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-        await WaitSubscribedAsync(cancellationToken);
+    public override async Task ReconnectAsync(CancellationToken cancellationToken)
+    {
+        var old = _socket;
+        _socket = NewSocket();
+        old.Abort();
+        old.Dispose();
+        ResetSetup();
+        _resume = new ResumePoint(LastSequence, Epoch);
+        await OpenAsync(cancellationToken);
+    }
+
+    /// <summary>Sends the dialect's keep-alive, when it has one and the connection is open; a failed send shows in the receive loop.</summary>
+    public async Task KeepAliveAsync()
+    {
+        var socket = _socket;
+        if (_dialect.KeepAlive is not { } frame || !IsOpen || socket.State != WebSocketState.Open)
+            return;
+        try
+        {
+            await SendAsync(socket, frame);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or IOException)
+        {
+            // The connection is going away (a reconnect, the bench closing it): its receive loop reports it.
+        }
     }
 
     public override void Dispose()
@@ -51,8 +70,61 @@ internal sealed class WebSocketSubscriber : Subscriber
         _socket.Dispose();
     }
 
-    private async Task ReceiveLoopAsync()
+    private ClientWebSocket NewSocket()
     {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (_deflate)
+            socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        return socket;
+    }
+
+    private async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        var socket = _socket;
+        await socket.ConnectAsync(_endpoint!.WebSocketUri(_dialect.Path, _dialect.Query(publisher: false)), _endpoint.Invoker, cancellationToken);
+        _ = Task.Run(() => ReceiveLoopAsync(socket), CancellationToken.None);
+        if (_dialect.Opening is { } opening)
+            await SendAsync(socket, opening);
+        await WaitWelcomedAsync(cancellationToken);
+
+        var subscribe = _dialect.Subscribe(Channel, _resume);
+        if (subscribe is null || (_resume is not null && !_dialect.HasOffsets))
+        {
+            // No subscribe (raw relay), or a reconnect to a system without recovery: count from now on, so everything
+            // delivered after the new subscription took effect is seen (and what was missed shows as a gap).
+            if (_resume is null)
+                GoLive(0);
+            else
+                ResumeLive();
+            if (subscribe is null)
+            {
+                Subscribed();
+                return;
+            }
+        }
+
+        await SendAsync(socket, subscribe);
+        await WaitSubscribedAsync(cancellationToken);
+    }
+
+    private async Task SendAsync(ClientWebSocket socket, byte[] frame)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            // Never cancel a WebSocket send: a cancelled send aborts the socket.
+            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(ClientWebSocket socket)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
         try
         {
             while (true)
@@ -61,12 +133,13 @@ internal sealed class WebSocketSubscriber : Subscriber
                 ValueWebSocketReceiveResult result;
                 do
                 {
-                    if (count == _buffer.Length)
-                        _buffer = Grow(_buffer, count);
-                    result = await _socket.ReceiveAsync(_buffer.AsMemory(count), CancellationToken.None);
+                    if (count == buffer.Length)
+                        buffer = Grow(buffer, count);
+                    result = await socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
-                        Closed($"server closed: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
+                        if (socket == _socket)
+                            Closed($"server closed: {socket.CloseStatus} {socket.CloseStatusDescription}");
                         return;
                     }
 
@@ -74,30 +147,32 @@ internal sealed class WebSocketSubscriber : Subscriber
                 }
                 while (!result.EndOfMessage);
 
-                if (IsLive)
-                    await OnLiveMessageAsync(count);
-                else
-                    OnSetupFrame(_buffer.AsSpan(0, count));
+                if (OnMessage(buffer.AsSpan(0, count)) is { } reply)
+                    await SendAsync(socket, reply);
             }
         }
         catch (Exception ex)
         {
-            Closed($"{ex.GetType().Name}: {ex.Message}");
+            // A socket replaced by a reconnect ends here too: that is not this subscriber closing.
+            if (socket == _socket)
+                Closed($"{ex.GetType().Name}: {ex.Message}");
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private ValueTask OnLiveMessageAsync(int count)
+    /// <summary>Counts the message's frames once live; before (or until the subscribe is answered), handles set-up. Returns what to answer.</summary>
+    private byte[]? OnMessage(ReadOnlySpan<byte> message)
     {
-        var message = _buffer.AsSpan(0, count);
-        OnFrames(message, _gateway ? BenchPayload.OffsetKey : BenchPayload.IdKey);
+        var wasLive = IsLive;
+        if (!wasLive || !IsSubscribed)
+            OnSetupMessage(message, _dialect, _resume);
 
-        // The gateway closes connections that stay silent past heartbeat + pong timeout: answer its pings.
-        return _gateway && message.IndexOf(BenchPayload.PingFrame) >= 0
-            ? _socket.SendAsync(BenchPayload.PongFrame.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)
-            : ValueTask.CompletedTask;
+        // A gateway ack is never a message; a peer's answer may share a WebSocket message with deliveries (SignalR).
+        if (wasLive || (IsLive && !_dialect.HasOffsets))
+            OnFrames(message, _dialect.SequenceKey);
+        return _dialect.Reply(message);
     }
 }
