@@ -6,7 +6,8 @@ namespace OrleansRealtime.Gateway.Cluster;
 
 /// <summary>
 /// This gateway's single view of one channel: one Orleans stream subscription whatever the number of local
-/// subscribers, the last offset delivered, and the local subscribers.
+/// subscribers, the last offset delivered, and the local subscribers. It follows any <see cref="IFeedLog"/>, so a
+/// durable stream's feed is the same code with another log.
 /// </summary>
 /// <remarks>
 /// Gap-free by offsets, not by hope: stream events arrive one at a time (the delivery gate also makes that true
@@ -26,8 +27,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private readonly Lock _sync = new();
     private readonly SemaphoreSlim _deliveryGate = new(1, 1);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IFeedLog _log;
     private readonly FrameEncoder _encode;
-    private StreamSubscriptionHandle<ChannelMessage>? _handle;
+    private FeedStreamHandle? _handle;
     private long _last;
     private long _lastActivity;
     private string _epoch = string.Empty;
@@ -35,11 +37,12 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private int _reporting;
     private volatile bool _stopped;
 
-    public ChannelFeed(string channel, ChannelFeedRegistry registry)
+    public ChannelFeed(IFeedLog log, ChannelFeedRegistry registry)
     {
-        Channel = channel;
+        Channel = log.Name;
+        _log = log;
         _registry = registry;
-        _encode = FeedFrames.EncoderFor(channel);
+        _encode = log.Encoder;
     }
 
     public string Channel { get; }
@@ -63,14 +66,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         {
             // Subscribe first, then read the position: anything published in between arrives on the stream with an
             // offset above the position (delivered) or at/below it (dropped as already covered).
-            _handle = await Stream().SubscribeAsync(this);
+            _handle = await _log.SubscribeAsync(this);
             if (_stopped)
             {
                 // Every subscriber left while the subscription was being made: it must not outlive the feed.
                 await StopAsync();
             }
 
-            var position = await _registry.Cluster.GetPositionAsync(Channel);
+            var position = await _log.GetPositionAsync();
             lock (_sync)
             {
                 _last = position.Offset;
@@ -96,11 +99,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         ScheduleReport();
     }
 
-    private IAsyncStream<ChannelMessage> Stream() => _registry.Cluster.Client
-        .GetStreamProvider(StreamNames.Provider)
-        .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, Channel));
-
-    private async Task UnsubscribeAsync(StreamSubscriptionHandle<ChannelMessage> handle)
+    private async Task UnsubscribeAsync(FeedStreamHandle handle)
     {
         try
         {
@@ -204,14 +203,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private async Task<(List<ChannelMessage> Replay, HistoryPage Last, bool Continuous)> ReadAfterAsync(RecoveryPosition from)
     {
         var replay = new List<ChannelMessage>();
-        var page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(from.Offset, from.Epoch, PageSize));
+        var page = await _log.ReadAsync(new HistoryQuery(from.Offset, from.Epoch, PageSize));
         var continuous = page.Continuous && (from.Epoch is null || from.Epoch == page.Epoch);
         while (continuous)
         {
             replay.AddRange(page.Messages);
             if (!page.More || page.Messages.Count == 0)
                 break;
-            page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(page.Messages[^1].Offset, page.Epoch, PageSize));
+            page = await _log.ReadAsync(new HistoryQuery(page.Messages[^1].Offset, page.Epoch, PageSize));
             continuous = page.Continuous;
         }
 
@@ -270,7 +269,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             return;
 
         LogResubscribing(_registry.Logger, Channel);
-        var fresh = await Stream().SubscribeAsync(this);
+        var fresh = await _log.SubscribeAsync(this);
         var old = Interlocked.Exchange(ref _handle, fresh);
         if (old is null)
         {
@@ -287,7 +286,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     /// <summary>Delivers, from history, everything up to the channel's current position; true when anything was missing.</summary>
     private async Task<bool> CatchUpAsync()
     {
-        var position = await _registry.Cluster.GetPositionAsync(Channel);
+        var position = await _log.GetPositionAsync();
         await _deliveryGate.WaitAsync();
         try
         {
@@ -336,7 +335,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         {
             while (_last + 1 < before)
             {
-                var page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(_last, _epoch, (int)Math.Min(PageSize, before - _last - 1)));
+                var page = await _log.ReadAsync(new HistoryQuery(_last, _epoch, (int)Math.Min(PageSize, before - _last - 1)));
                 if (!page.Continuous || page.Messages.Count == 0 || page.Epoch != _epoch)
                 {
                     LogGapUnrecoverable(_registry.Logger, Channel, _last + 1, before - 1);
@@ -426,7 +425,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         try
         {
             while (Interlocked.Exchange(ref _reportDirty, 0) == 1)
-                await _registry.Cluster.Channel(Channel).ReportSubscribersAsync(_registry.GatewayId, _handle is null ? 0 : SubscriberCount);
+                await _log.ReportSubscribersAsync(_registry.GatewayId, _handle is null ? 0 : SubscriberCount);
         }
         catch (Exception ex)
         {
