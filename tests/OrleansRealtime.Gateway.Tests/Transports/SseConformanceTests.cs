@@ -24,6 +24,18 @@ public sealed class SseConformanceTests(TransportFixture fixture) : HttpPostConf
         return client;
     }
 
+    /// <summary>The same token resumes stream subscriptions.</summary>
+    protected override async Task<RealtimeClient> ResumeStreamAsync(RealtimeClient dropped, string stream, JsonElement lastEvent)
+    {
+        var token = ((SseTestClient)dropped).LastEventId;
+        token.Should().NotBeNull();
+        var client = await SseTestClient.ConnectAsync(Gateway.BaseUri, lastEventId: token);
+        var ack = await client.NextOfTypeAsync("ack");
+        ack.GetProperty("stream").GetString().Should().Be(stream);
+        ack.GetProperty("recovered").GetBoolean().Should().BeTrue();
+        return client;
+    }
+
     protected override Task<HttpResponseMessage> PostRawAsync(RealtimeClient client, byte[] body) => ((SseTestClient)client).PostRawAsync(body);
 
     protected override string PostPath(string connectionId) => $"/sse/{connectionId}";
