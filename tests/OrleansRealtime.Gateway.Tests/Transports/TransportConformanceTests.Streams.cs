@@ -130,28 +130,6 @@ public abstract partial class TransportConformanceTests
         (await client.RequestAsync(new JsonObject { ["type"] = "ping" })).GetProperty("type").GetString().Should().Be("pong");
     }
 
-    public static TheoryData<string, string> BadStreamFrames => new()
-    {
-        { """{"type":"subscribe","stream":"a b"}""", "invalid stream name" },
-        { """{"type":"subscribe","stream":"metrics.*"}""", "invalid stream name" },
-        { """{"type":"subscribe","stream":"analytics","channel":"news"}""", "not several" },
-        { """{"type":"unsubscribe","stream":"analytics","pattern":"news.*"}""", "not several" },
-        { """{"type":"subscribe","stream":7}""", "'stream' must be a string" },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadStreamFrames))]
-    public async Task ABadStreamFrameIsBadRequest(string frame, string mentions)
-    {
-        await using var client = await ConnectAsync();
-
-        var answer = await client.RequestAsync(JsonNode.Parse(frame)!.AsObject());
-
-        answer.GetProperty("type").GetString().Should().Be("error");
-        answer.GetProperty("code").GetString().Should().Be("bad_request");
-        answer.GetProperty("message").GetString().Should().Contain(mentions);
-    }
-
     /// <summary>Creates a stream that writes every append at once.</summary>
     protected async Task<string> CreateStreamAsync(string? name = null)
     {
