@@ -47,6 +47,16 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
 
     public string Channel { get; }
 
+    /// <summary>The epoch the feed delivers in (empty until it is ready).</summary>
+    public string Epoch
+    {
+        get
+        {
+            lock (_sync)
+                return _epoch;
+        }
+    }
+
     /// <summary>Completes once the stream subscription is in place and the channel's position is known.</summary>
     public Task Ready => _ready.Task;
 

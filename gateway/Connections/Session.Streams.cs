@@ -22,7 +22,7 @@ internal sealed partial class Session
         var filter = MessageFilter.Parse(frame.Filter);
 
         // An unknown stream is not_found, also while this gateway still has a feed for a deleted one.
-        await _services.Cluster.StreamPositionAsync(stream);
+        var now = await _services.Cluster.StreamPositionAsync(stream);
 
         ChannelSubscription subscription;
         lock (_extras)
@@ -44,7 +44,7 @@ internal sealed partial class Session
         var id = frame.Id;
         try
         {
-            await _services.Streams.ActivateAsync(subscription, since, answer ? (position, recovered) => FrameWriter.StreamAck(id, stream, position, recovered) : null);
+            await _services.Streams.ActivateAsync(subscription, since, now.Epoch, answer ? (position, recovered) => FrameWriter.StreamAck(id, stream, position, recovered) : null);
         }
         catch
         {

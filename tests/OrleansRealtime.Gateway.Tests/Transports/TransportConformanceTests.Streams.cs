@@ -81,6 +81,31 @@ public abstract partial class TransportConformanceTests
     }
 
     [Fact]
+    public async Task AStreamCreatedAgainIsFollowedInItsNewIncarnation()
+    {
+        var stream = await CreateStreamAsync();
+        await AppendAsync(stream, 1, 3);
+        await using var early = await ConnectAsync();
+        var old = (await SubscribeStreamAsync(early, stream)).GetProperty("epoch").GetString();
+        (await Gateway.Http.DeleteAsync($"/api/streams/{stream}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        await CreateStreamAsync(stream);
+        var renewed = (await Gateway.Http.GetFromJsonAsync<JsonElement>($"/api/streams/{stream}")).GetProperty("epoch").GetString();
+        await using var late = await ConnectAsync();
+
+        var ack = await SubscribeStreamAsync(late, stream);
+        await AppendAsync(stream, 1, 2);
+
+        ack.GetProperty("epoch").GetString().Should().Be(renewed, "this gateway's feed of the old incarnation must not answer for the new one");
+        ack.GetProperty("offset").GetInt64().Should().Be(0);
+        foreach (var client in new[] { early, late })
+        {
+            var events = await EventsAsync(client, stream, 2);
+            events.Select(e => e.GetProperty("offset").GetInt64()).Should().Equal(1, 2);
+            events.Should().OnlyContain(e => e.GetProperty("epoch").GetString() == renewed && renewed != old);
+        }
+    }
+
+    [Fact]
     public async Task AfterAServerSideDropAStreamSubscriberResumesWithoutGapOrDuplicate()
     {
         var stream = await CreateStreamAsync();
