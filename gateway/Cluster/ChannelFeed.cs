@@ -33,6 +33,9 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private long _last;
     private long _lastActivity;
     private string _epoch = string.Empty;
+
+    /// <summary>Epochs the feed has moved on from; guarded by the delivery gate.</summary>
+    private readonly HashSet<string> _retiredEpochs = new(StringComparer.Ordinal);
     private int _reportDirty;
     private int _reporting;
     private volatile bool _stopped;
@@ -233,8 +236,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         await _deliveryGate.WaitAsync();
         try
         {
-            AdoptEpoch(item.Epoch);
-            if (item.Offset <= _last)
+            if (!AdoptEpoch(item.Epoch, authoritative: false) || item.Offset <= _last)
             {
                 _registry.Metrics.Dropped("duplicate");
                 return;
@@ -300,7 +302,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         await _deliveryGate.WaitAsync();
         try
         {
-            AdoptEpoch(position.Epoch);
+            AdoptEpoch(position.Epoch, authoritative: true);
             var missing = position.Offset > _last;
             if (missing)
             {
@@ -318,20 +320,29 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     }
 
     /// <summary>
-    /// A different epoch means the channel lost its history and restarted offsets from 1: deliver from there.
-    /// Called with the delivery gate held.
+    /// A different epoch means the channel lost its history (or the stream was created again) and restarted offsets
+    /// from 1: deliver from there. A late stream event of an epoch the feed already moved on from is refused (false):
+    /// epochs never come back, so it can only be stale. The log's own position (<paramref name="authoritative"/>) is
+    /// always adopted. Called with the delivery gate held.
     /// </summary>
-    private void AdoptEpoch(string epoch)
+    private bool AdoptEpoch(string epoch, bool authoritative)
     {
         if (epoch == _epoch)
-            return;
+            return true;
+        if (!authoritative && _retiredEpochs.Contains(epoch))
+            return false;
 
         LogEpochChanged(_registry.Logger, Channel, _epoch, epoch);
+        if (_epoch.Length > 0)
+            _retiredEpochs.Add(_epoch);
+        _retiredEpochs.Remove(epoch);
         lock (_sync)
         {
             _epoch = epoch;
             _last = 0;
         }
+
+        return true;
     }
 
     /// <summary>

@@ -234,7 +234,8 @@ describe('WebSocket recovery beyond the history', () => {
   it('follows a durable stream: event frames in offset order, then recovery with since', async () => {
     const stream = uniqueChannel('ws.stream');
     await gateway.request('POST', '/api/streams', { body: { name: stream, type: 'event', flushIntervalMs: 0 }, expectStatus: 201 });
-    const reader = await connect('user=reader');
+    const reader = await WsClient.connect(gateway, 'user=reader');
+    clients.push(reader);
     const ack = await reader.request({ type: 'subscribe', stream });
     assert.equal(ack.type, 'ack', JSON.stringify(ack));
     assert.equal(ack.stream, stream);
@@ -248,7 +249,8 @@ describe('WebSocket recovery beyond the history', () => {
     assert.deepEqual(events.map((e) => e.data.n), Array.from({ length: 50 }, (_, i) => i + 1));
     assert.ok(events.every((e) => e.event === 'tick' && e.epoch === ack.epoch), 'every event names the event and the stream\'s epoch');
 
-    const late = await connect('user=late');
+    const late = await WsClient.connect(gateway, 'user=late');
+    clients.push(late);
     const resumed = await late.request({ type: 'subscribe', stream, since: { offset: 45, epoch: ack.epoch } });
     assert.equal(resumed.recovered, true, JSON.stringify(resumed));
     const replayed = await late.inbox.take(5, isEvent, 'the 5 events after offset 45');
