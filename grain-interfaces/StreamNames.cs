@@ -15,6 +15,9 @@ public static class StreamNames
     /// </summary>
     public const string Pattern = "pattern";
 
+    /// <summary>Namespace of durable streams' live batches; the stream key is the stream id.</summary>
+    public const string Stream = "stream";
+
     /// <summary>Grain storage that holds stream subscriptions (the pub-sub rendezvous).</summary>
     public const string PubSubStore = "PubSubStore";
 }

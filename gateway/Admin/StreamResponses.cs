@@ -19,9 +19,13 @@ internal sealed record StreamSummaryResponse(string Id, string Type, int BufferS
 /// <summary>The answer to <c>GET /api/streams</c>.</summary>
 internal sealed record StreamListResponse(IReadOnlyList<StreamSummaryResponse> Streams);
 
-/// <summary>A stream's settings and state: the answer to create and <c>GET /api/streams/{id}</c>.</summary>
+/// <summary>
+/// A stream's settings and state: the answer to create and <c>GET /api/streams/{id}</c>. <c>epoch</c> names this
+/// incarnation of the stream (a stream deleted and created again has another), as in subscribe acks and event frames.
+/// </summary>
 internal sealed record StreamResponse(
     string Id,
+    string Epoch,
     string Type,
     int BufferSize,
     int FlushIntervalMs,
@@ -35,7 +39,7 @@ internal sealed record StreamResponse(
     public static StreamResponse From(StreamDescription d)
     {
         var summary = StreamSummaryResponse.From(d.Id, d.Settings);
-        return new(d.Id, summary.Type, summary.BufferSize, summary.FlushIntervalMs, summary.Retention, d.Length, d.FirstOffset, d.LastOffset, d.Buffered,
+        return new(d.Id, d.Epoch, summary.Type, summary.BufferSize, summary.FlushIntervalMs, summary.Retention, d.Length, d.FirstOffset, d.LastOffset, d.Buffered,
             d.Groups.Select(static g => new GroupSummaryResponse(g.Name, g.LastDeliveredOffset, g.Pending, g.Consumers)).ToList());
     }
 }

@@ -7,7 +7,8 @@ namespace OrleansRealtime.Gateway.Cluster;
 
 /// <summary>
 /// This gateway's single view of one channel: one Orleans stream subscription whatever the number of local
-/// subscribers, the last offset delivered, and the local subscribers.
+/// subscribers, the last offset delivered, and the local subscribers. It follows any <see cref="IFeedLog"/>, so a
+/// durable stream's feed is the same code with another log.
 /// </summary>
 /// <remarks>
 /// Gap-free by offsets, not by hope: stream events arrive one at a time (the delivery gate also makes that true
@@ -27,23 +28,38 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private readonly Lock _sync = new();
     private readonly SemaphoreSlim _deliveryGate = new(1, 1);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IFeedLog _log;
     private readonly FrameEncoder _encode;
-    private StreamSubscriptionHandle<ChannelMessage>? _handle;
+    private FeedStreamHandle? _handle;
     private long _last;
     private long _lastActivity;
     private string _epoch = string.Empty;
+
+    /// <summary>Epochs the feed has moved on from; guarded by the delivery gate.</summary>
+    private readonly HashSet<string> _retiredEpochs = new(StringComparer.Ordinal);
     private int _reportDirty;
     private int _reporting;
     private volatile bool _stopped;
 
-    public ChannelFeed(string channel, ChannelFeedRegistry registry)
+    public ChannelFeed(IFeedLog log, ChannelFeedRegistry registry)
     {
-        Channel = channel;
+        Channel = log.Name;
+        _log = log;
         _registry = registry;
-        _encode = FeedFrames.EncoderFor(channel);
+        _encode = log.Encoder;
     }
 
     public string Channel { get; }
+
+    /// <summary>The epoch the feed delivers in (empty until it is ready).</summary>
+    public string Epoch
+    {
+        get
+        {
+            lock (_sync)
+                return _epoch;
+        }
+    }
 
     /// <summary>Completes once the stream subscription is in place and the channel's position is known.</summary>
     public Task Ready => _ready.Task;
@@ -64,14 +80,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         {
             // Subscribe first, then read the position: anything published in between arrives on the stream with an
             // offset above the position (delivered) or at/below it (dropped as already covered).
-            _handle = await Stream().SubscribeAsync(this);
+            _handle = await _log.SubscribeAsync(this);
             if (_stopped)
             {
                 // Every subscriber left while the subscription was being made: it must not outlive the feed.
                 await StopAsync();
             }
 
-            var position = await _registry.Cluster.GetPositionAsync(Channel);
+            var position = await _log.GetPositionAsync();
             lock (_sync)
             {
                 _last = position.Offset;
@@ -97,11 +113,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         ScheduleReport();
     }
 
-    private IAsyncStream<ChannelMessage> Stream() => _registry.Cluster.Client
-        .GetStreamProvider(StreamNames.Provider)
-        .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, Channel));
-
-    private async Task UnsubscribeAsync(StreamSubscriptionHandle<ChannelMessage> handle)
+    private async Task UnsubscribeAsync(FeedStreamHandle handle)
     {
         try
         {
@@ -205,14 +217,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     private async Task<(List<ChannelMessage> Replay, HistoryPage Last, bool Continuous)> ReadAfterAsync(RecoveryPosition from)
     {
         var replay = new List<ChannelMessage>();
-        var page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(from.Offset, from.Epoch, PageSize));
+        var page = await _log.ReadAsync(new HistoryQuery(from.Offset, from.Epoch, PageSize));
         var continuous = page.Continuous && (from.Epoch is null || from.Epoch == page.Epoch);
         while (continuous)
         {
             replay.AddRange(page.Messages);
             if (!page.More || page.Messages.Count == 0)
                 break;
-            page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(page.Messages[^1].Offset, page.Epoch, PageSize));
+            page = await _log.ReadAsync(new HistoryQuery(page.Messages[^1].Offset, page.Epoch, PageSize));
             continuous = page.Continuous;
         }
 
@@ -225,8 +237,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         await _deliveryGate.WaitAsync();
         try
         {
-            AdoptEpoch(item.Epoch);
-            if (item.Offset <= _last)
+            if (!AdoptEpoch(item.Epoch, authoritative: false) || item.Offset <= _last)
             {
                 _registry.Metrics.Dropped("duplicate");
                 return;
@@ -271,7 +282,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             return;
 
         LogResubscribing(_registry.Logger, Channel);
-        var fresh = await Stream().SubscribeAsync(this);
+        var fresh = await _log.SubscribeAsync(this);
         var old = Interlocked.Exchange(ref _handle, fresh);
         if (old is null)
         {
@@ -288,11 +299,11 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     /// <summary>Delivers, from history, everything up to the channel's current position; true when anything was missing.</summary>
     private async Task<bool> CatchUpAsync()
     {
-        var position = await _registry.Cluster.GetPositionAsync(Channel);
+        var position = await _log.GetPositionAsync();
         await _deliveryGate.WaitAsync();
         try
         {
-            AdoptEpoch(position.Epoch);
+            AdoptEpoch(position.Epoch, authoritative: true);
             var missing = position.Offset > _last;
             if (missing)
             {
@@ -310,20 +321,29 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     }
 
     /// <summary>
-    /// A different epoch means the channel lost its history and restarted offsets from 1: deliver from there.
-    /// Called with the delivery gate held.
+    /// A different epoch means the channel lost its history (or the stream was created again) and restarted offsets
+    /// from 1: deliver from there. A late stream event of an epoch the feed already moved on from is refused (false):
+    /// epochs never come back, so it can only be stale. The log's own position (<paramref name="authoritative"/>) is
+    /// always adopted. Called with the delivery gate held.
     /// </summary>
-    private void AdoptEpoch(string epoch)
+    private bool AdoptEpoch(string epoch, bool authoritative)
     {
         if (epoch == _epoch)
-            return;
+            return true;
+        if (!authoritative && _retiredEpochs.Contains(epoch))
+            return false;
 
         LogEpochChanged(_registry.Logger, Channel, _epoch, epoch);
+        if (_epoch.Length > 0)
+            _retiredEpochs.Add(_epoch);
+        _retiredEpochs.Remove(epoch);
         lock (_sync)
         {
             _epoch = epoch;
             _last = 0;
         }
+
+        return true;
     }
 
     /// <summary>
@@ -337,7 +357,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         {
             while (_last + 1 < before)
             {
-                var page = await _registry.Cluster.ReadHistoryAsync(Channel, new HistoryQuery(_last, _epoch, (int)Math.Min(PageSize, before - _last - 1)));
+                var page = await _log.ReadAsync(new HistoryQuery(_last, _epoch, (int)Math.Min(PageSize, before - _last - 1)));
                 if (!page.Continuous || page.Messages.Count == 0 || page.Epoch != _epoch)
                 {
                     LogGapUnrecoverable(_registry.Logger, Channel, _last + 1, before - 1);
@@ -437,7 +457,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         try
         {
             while (Interlocked.Exchange(ref _reportDirty, 0) == 1)
-                await _registry.Cluster.Channel(Channel).ReportSubscribersAsync(_registry.GatewayId, _handle is null ? 0 : SubscriberCount);
+                await _log.ReportSubscribersAsync(_registry.GatewayId, _handle is null ? 0 : SubscriberCount);
         }
         catch (Exception ex)
         {

@@ -9,8 +9,9 @@ namespace OrleansRealtime.Gateway.Cluster;
 /// <summary>
 /// The channel feeds of this gateway: a feed exists while at least one local session subscribes to its channel,
 /// so the gateway holds exactly one stream subscription per channel in use and drops it with the last subscriber.
+/// <see cref="StreamFeedRegistry"/> does the same for durable streams, with their own logs and names.
 /// </summary>
-internal sealed partial class ChannelFeedRegistry(
+internal partial class ChannelFeedRegistry(
     ClusterAccess cluster,
     IOptions<GatewayOptions> gateway,
     IOptions<LimitsOptions> limits,
@@ -53,7 +54,7 @@ internal sealed partial class ChannelFeedRegistry(
         {
             if (!_feeds.TryGetValue(channel, out feed!))
             {
-                feed = new ChannelFeed(channel, this);
+                feed = new ChannelFeed(LogFor(channel), this);
                 _feeds[channel] = feed;
                 started = true;
             }
@@ -114,6 +115,9 @@ internal sealed partial class ChannelFeedRegistry(
         else
             feed.ScheduleReport();
     }
+
+    /// <summary>The log a new feed follows: the channel of that name.</summary>
+    protected virtual IFeedLog LogFor(string name) => new ChannelFeedLog(name, Cluster);
 
     /// <summary>Re-reports every feed's count, renewing this gateway's lease on the channels' subscriber tables.</summary>
     public void RefreshReports()

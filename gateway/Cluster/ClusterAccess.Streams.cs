@@ -21,6 +21,11 @@ internal sealed partial class ClusterAccess
     public ValueTask<long> AppendAsync(string id, IReadOnlyList<NewStreamEvent> events) =>
         StreamCallAsync(Stream(id).AppendAsync(events), "stream-append", id);
 
+    public ValueTask<Channels.ChannelPosition> StreamPositionAsync(string id) => StreamCallAsync(Stream(id).GetPositionAsync(), "stream-position", id);
+
+    public ValueTask<StreamReplay> ReadStreamAfterAsync(string id, long after, string? epoch, int limit) =>
+        StreamCallAsync(Stream(id).ReadAfterAsync(after, epoch, limit), "stream-read-after", id);
+
     public ValueTask<StreamPage> ReadStreamAsync(string id, long from, int limit) =>
         StreamCallAsync(Stream(id).ReadAsync(from, limit), "stream-read", id);
 

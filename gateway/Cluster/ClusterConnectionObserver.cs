@@ -1,7 +1,7 @@
 namespace OrleansRealtime.Gateway.Cluster;
 
 /// <summary>
-/// When a pure-client gateway regains its connection to the cluster, every channel feed subscribes to its stream
+/// When a pure-client gateway regains its connection to the cluster, every channel and stream feed subscribes to its Orleans stream
 /// again and catches up from history: while the gateway was unreachable, a (restarted) silo may have dropped its
 /// stream consumers for good, and nothing else would bring the live stream back.
 /// </summary>
@@ -18,6 +18,7 @@ internal sealed partial class ClusterConnectionObserver(IServiceProvider service
 
         LogRecovered(logger, currentNumberOfGateways);
         _ = services.GetRequiredService<ChannelFeedRegistry>().ResubscribeAllAsync();
+        _ = services.GetRequiredService<StreamFeedRegistry>().ResubscribeAllAsync();
     }
 
     public void NotifyClusterConnectionLost() => LogLost(logger);

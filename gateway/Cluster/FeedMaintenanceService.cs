@@ -3,11 +3,11 @@ using Microsoft.Extensions.Options;
 namespace OrleansRealtime.Gateway.Cluster;
 
 /// <summary>
-/// Periodic upkeep of the channel feeds: audits quiet feeds against their channel's position, and renews this
+/// Periodic upkeep of the channel and stream feeds: audits quiet feeds against their log's position, and renews this
 /// gateway's subscriber counts well within the channel grains' lease (so a dead gateway's counts expire on their
 /// own while live ones never do).
 /// </summary>
-internal sealed class FeedMaintenanceService(ChannelFeedRegistry feeds, IOptions<FeedOptions> options, TimeProvider time) : BackgroundService
+internal sealed class FeedMaintenanceService(ChannelFeedRegistry feeds, StreamFeedRegistry streams, IOptions<FeedOptions> options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +20,7 @@ internal sealed class FeedMaintenanceService(ChannelFeedRegistry feeds, IOptions
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await feeds.AuditAsync(audit, stoppingToken);
+                await streams.AuditAsync(audit, stoppingToken);
                 if (time.GetElapsedTime(lastReport) >= report)
                 {
                     lastReport = time.GetTimestamp();

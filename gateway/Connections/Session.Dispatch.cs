@@ -54,11 +54,12 @@ internal sealed partial class Session
 
     /// <summary>
     /// Subscribes the channels a transport was asked for when the connection opened (SSE's <c>?subscribe=</c>) and
-    /// those a resume token names, each answered with an <c>ack</c> (or an <c>error</c> naming the channel). A
-    /// channel with a resume position recovers from it, exactly like <c>subscribe</c> with <c>since</c>.
+    /// the channels and streams a resume token names, each answered with an <c>ack</c> (or an <c>error</c> naming it).
+    /// A subscription with a resume position recovers from it, exactly like <c>subscribe</c> with <c>since</c>.
     /// </summary>
-    public async Task SubscribeOnOpenAsync(IReadOnlyList<string> channels, IReadOnlyDictionary<string, RecoveryPosition> resume)
+    public async Task SubscribeOnOpenAsync(IReadOnlyList<string> channels, ResumePositions positions)
     {
+        var resume = positions.Channels;
         // Long polling answers its welcome outside the frame stream and never calls Welcome: the user starts here.
         StartUser();
         await _dispatch.WaitAsync();
@@ -74,6 +75,16 @@ internal sealed partial class Session
                     frame.SinceEpoch = position.Epoch;
                 }
 
+                await DispatchAsync(frame, answer: true);
+            }
+
+            foreach (var (stream, position) in positions.Streams)
+            {
+                var frame = new ClientFrame
+                {
+                    Type = ClientFrameType.Subscribe, TypeName = "subscribe", Stream = stream,
+                    HasSince = true, SinceOffset = position.Offset, SinceEpoch = position.Epoch,
+                };
                 await DispatchAsync(frame, answer: true);
             }
         }
@@ -188,14 +199,18 @@ internal sealed partial class Session
 
     private async ValueTask SubscribeAsync(ClientFrame frame, bool answer)
     {
+        if (frame.Stream is not null)
+        {
+            await SubscribeStreamAsync(frame, answer);
+            return;
+        }
+
         if (frame.Pattern is not null)
         {
             await SubscribePatternAsync(frame, answer);
             return;
         }
 
-        if (frame.Stream is not null)
-            throw ProtocolException.BadRequest("stream subscriptions are not supported by this gateway yet");
         var channel = RequireChannel(frame.Channel);
         Authorize(RequireIdentity().Grants.CanSubscribe(channel), "subscribe to", channel);
         var filter = MessageFilter.Parse(frame.Filter);
@@ -237,6 +252,12 @@ internal sealed partial class Session
 
     private void Unsubscribe(ClientFrame frame, bool answer)
     {
+        if (frame.Stream is not null)
+        {
+            UnsubscribeStream(frame, answer);
+            return;
+        }
+
         if (frame.Pattern is not null)
         {
             UnsubscribePattern(frame, answer);

@@ -182,11 +182,11 @@ internal sealed partial class Session
             await _services.Feeds.ActivateAsync(subscription, since: null, ack: null);
     }
 
-    /// <summary>Channels, patterns and watches together, against <see cref="LimitsOptions.MaxSubscriptionsPerConnection"/>. Called under <see cref="_extras"/>.</summary>
+    /// <summary>Channels, patterns, streams and watches together, against <see cref="LimitsOptions.MaxSubscriptionsPerConnection"/>. Called under <see cref="_extras"/>.</summary>
     private int SubscriptionCount()
     {
         lock (_subscriptions)
-            return _subscriptions.Count + _patterns.Count + _watches.Count;
+            return _subscriptions.Count + _patterns.Count + _streams.Count + _watches.Count;
     }
 
     /// <summary>A user id, room or recipient must be a valid name (the rule of channel names).</summary>

@@ -7,23 +7,40 @@ internal sealed partial class Session
 {
     /// <summary>
     /// Called by transports that hand out resume tokens (SSE) after writing a frame to the client: a written
-    /// message advances its subscription's resume position. Positions move only with what was written, never with
+    /// message (or stream event) advances its subscription's resume position. Positions move only with what was written, never with
     /// what is merely queued, so a token never claims a message the client did not get.
     /// </summary>
     public void Written(EncodedFrame frame)
     {
-        if (frame.Type != ServerFrameType.Message || frame.Channel is not { } channel)
+        if (frame.Channel is null)
             return;
-
-        lock (_subscriptions)
+        if (frame.Type == ServerFrameType.Event)
         {
-            if (_subscriptions.TryGetValue(channel, out var subscription) && subscription.Position is { } position
-                && (frame.Offset > position.Offset || !string.Equals(frame.Epoch, position.Epoch, StringComparison.Ordinal)))
-            {
-                subscription.Position = new RecoveryPosition(frame.Offset, frame.Epoch);
-            }
+            StreamWritten(frame);
+            return;
+        }
+
+        if (frame.Type != ServerFrameType.Message)
+            return;
+        lock (_subscriptions)
+            Advance(_subscriptions, frame);
+    }
+
+    /// <summary>Moves the position of the subscription a written frame belongs to. Called under the dictionary's lock.</summary>
+    private static void Advance(Dictionary<string, ChannelSubscription> subscriptions, EncodedFrame frame)
+    {
+        if (subscriptions.TryGetValue(frame.Channel!, out var subscription) && subscription.Position is { } position
+            && (frame.Offset > position.Offset || !string.Equals(frame.Epoch, position.Epoch, StringComparison.Ordinal)))
+        {
+            subscription.Position = new RecoveryPosition(frame.Offset, frame.Epoch);
         }
     }
+
+    /// <summary>The positions of the live subscriptions of a dictionary. Called under its lock.</summary>
+    private static List<KeyValuePair<string, RecoveryPosition>> Positions(Dictionary<string, ChannelSubscription> subscriptions) =>
+        [.. subscriptions
+            .Where(entry => entry.Value.Position is not null)
+            .Select(entry => KeyValuePair.Create(entry.Key, entry.Value.Position!.Value))];
 
     /// <summary>The channels this connection subscribes to (live or still starting), in no particular order.</summary>
     public IReadOnlyList<string> Channels()
@@ -35,11 +52,9 @@ internal sealed partial class Session
     /// <summary>A token that resumes every live subscription of this connection where its client is (see <see cref="ResumeToken"/>).</summary>
     public string CreateResumeToken()
     {
+        List<KeyValuePair<string, RecoveryPosition>> channels;
         lock (_subscriptions)
-        {
-            return ResumeToken.Encode(_subscriptions
-                .Where(entry => entry.Value.Position is not null)
-                .Select(entry => KeyValuePair.Create(entry.Key, entry.Value.Position!.Value)));
-        }
+            channels = Positions(_subscriptions);
+        return ResumeToken.Encode(channels, StreamPositions());
     }
 }

@@ -214,6 +214,7 @@ internal sealed partial class Session : IAsyncDisposable
         foreach (var subscription in subscriptions)
             _services.Feeds.Release(subscription);
 
+        ReleaseStreams();
         StopUser();
         _services.Sessions.Remove(this);
         return ValueTask.CompletedTask;

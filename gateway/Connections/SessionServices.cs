@@ -6,13 +6,14 @@ using OrleansRealtime.Gateway.Security;
 
 namespace OrleansRealtime.Gateway.Connections;
 
-/// <summary>What every session shares: options, cluster access, channel and pattern feeds, the registry, metrics, time.</summary>
+/// <summary>What every session shares: options, cluster access, channel, pattern and stream feeds, the registry, metrics, time.</summary>
 internal sealed class SessionServices(
     IOptions<LimitsOptions> limits,
     IOptions<GatewayOptions> gateway,
     ClusterAccess cluster,
     ChannelFeedRegistry feeds,
     PatternFeedRegistry patterns,
+    StreamFeedRegistry streams,
     SessionRegistry sessions,
     RealtimeMetrics metrics,
     TokenValidator tokens,
@@ -30,6 +31,8 @@ internal sealed class SessionServices(
     public ChannelFeedRegistry Feeds { get; } = feeds;
 
     public PatternFeedRegistry Patterns { get; } = patterns;
+
+    public StreamFeedRegistry Streams { get; } = streams;
 
     public SessionRegistry Sessions { get; } = sessions;
 

@@ -51,6 +51,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ClusterAccess>();
         services.AddSingleton<ChannelFeedRegistry>();
         services.AddSingleton<PatternFeedRegistry>();
+        services.AddSingleton<StreamFeedRegistry>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<SessionServices>();
         services.AddSingleton<ClientIdentityResolver>();

@@ -87,10 +87,14 @@ internal static partial class FrameWriter
     }
 
     /// <summary>The answer to <c>subscribe</c>: the channel's position, and <c>recovered</c> when <c>since</c> was given.</summary>
-    public static EncodedFrame SubscribeAck(ReadOnlyMemory<byte> id, string channel, ChannelPosition position, bool? recovered)
+    public static EncodedFrame SubscribeAck(ReadOnlyMemory<byte> id, string channel, ChannelPosition position, bool? recovered) =>
+        PositionAck(id, "channel"u8, channel, position, recovered);
+
+    /// <summary>An ack naming what it answers for (<c>channel</c>, <c>stream</c>) with its position and, when asked, <c>recovered</c>.</summary>
+    private static EncodedFrame PositionAck(ReadOnlyMemory<byte> id, ReadOnlySpan<byte> nameProperty, string name, ChannelPosition position, bool? recovered)
     {
         var writer = Rent();
-        StartAck(writer, id, channel);
+        StartAck(writer, id, nameProperty, name);
         writer.WriteNumber("offset"u8, position.Offset);
         writer.WriteString("epoch"u8, position.Epoch);
         if (recovered is { } value)
@@ -116,10 +120,13 @@ internal static partial class FrameWriter
         return new EncodedFrame(ServerFrameType.Ack, Return(writer), MessagePriority.High);
     }
 
-    public static EncodedFrame ChannelAck(ReadOnlyMemory<byte> id, string channel)
+    public static EncodedFrame ChannelAck(ReadOnlyMemory<byte> id, string channel) => NameAck(id, "channel"u8, channel);
+
+    /// <summary>An ack that only names what it answers for (an <c>unsubscribe</c>'s <c>channel</c> or <c>stream</c>).</summary>
+    private static EncodedFrame NameAck(ReadOnlyMemory<byte> id, ReadOnlySpan<byte> nameProperty, string name)
     {
         var writer = Rent();
-        StartAck(writer, id, channel);
+        StartAck(writer, id, nameProperty, name);
         writer.WriteEndObject();
         return new EncodedFrame(ServerFrameType.Ack, Return(writer), MessagePriority.High);
     }
@@ -182,8 +189,6 @@ internal static partial class FrameWriter
         });
         writer.WriteEndObject();
     }
-
-    private static void StartAck(Utf8JsonWriter writer, ReadOnlyMemory<byte> id, string channel) => StartAck(writer, id, "channel"u8, channel);
 
     private static void WriteId(Utf8JsonWriter writer, ReadOnlyMemory<byte> id)
     {

@@ -13,6 +13,7 @@ internal enum ServerFrameType : byte
     Room,
     Presence,
     Direct,
+    Event,
 }
 
 internal static class ServerFrameTypes
@@ -28,6 +29,7 @@ internal static class ServerFrameTypes
         ServerFrameType.Room => "room",
         ServerFrameType.Presence => "presence",
         ServerFrameType.Direct => "direct",
+        ServerFrameType.Event => "event",
         _ => "close",
     };
 }

@@ -6,6 +6,10 @@ namespace OrleansRealtime.Streams;
 /// <see cref="Channels.ChannelName"/>. Every call but <see cref="CreateAsync"/> and <see cref="DeleteAsync"/> throws <see cref="StreamNotFoundException"/> when the stream does not exist; out-of-range arguments throw
 /// <see cref="ArgumentException"/> with a message fit for the client.
 /// </summary>
+/// <remarks>
+/// Every batch, once durable, is published to the stream's Orleans stream as a <see cref="StreamBatch"/>
+/// (<see cref="StreamNames.Stream"/> namespace, key = stream id), in offset order: that is what live subscribers follow.
+/// </remarks>
 [Alias("rt.IDurableStreamGrain")]
 public interface IDurableStreamGrain : IGrainWithStringKey
 {
@@ -30,6 +34,18 @@ public interface IDurableStreamGrain : IGrainWithStringKey
 
     [Alias("describe")]
     ValueTask<StreamDescription> DescribeAsync();
+
+    /// <summary>The last durable offset and the stream's epoch (its incarnation).</summary>
+    [Alias("position")]
+    ValueTask<Channels.ChannelPosition> GetPositionAsync();
+
+    /// <summary>
+    /// Reads durable events after offset <paramref name="after"/> (exclusive), at most <paramref name="limit"/> (capped
+    /// by configuration), and says whether they continue that position in <paramref name="epoch"/> without a hole
+    /// (recovery and gap filling of live subscribers).
+    /// </summary>
+    [Alias("read-after")]
+    ValueTask<StreamReplay> ReadAfterAsync(long after, string? epoch, int limit);
 
     /// <summary>
     /// Hands up to <paramref name="count"/> events to <paramref name="consumer"/>: first events other consumers (or

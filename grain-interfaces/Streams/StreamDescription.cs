@@ -8,6 +8,10 @@ namespace OrleansRealtime.Streams;
 /// <param name="LastOffset">Offset of the newest event ever written (0 before the first).</param>
 /// <param name="Buffered">Events accepted but not yet written (their appends are not answered yet).</param>
 /// <param name="Groups">Its consumer groups.</param>
+/// <param name="Epoch">
+/// The stream's incarnation: set when it is created, so a stream deleted and created again under the same name has
+/// another epoch, and offsets of the old one can never be taken for the new one's.
+/// </param>
 [GenerateSerializer, Immutable, Alias("rt.StreamDescription")]
 public sealed record StreamDescription(
     [property: Id(0)] string Id,
@@ -16,7 +20,8 @@ public sealed record StreamDescription(
     [property: Id(3)] long FirstOffset,
     [property: Id(4)] long LastOffset,
     [property: Id(5)] int Buffered,
-    [property: Id(6)] IReadOnlyList<GroupSummary> Groups);
+    [property: Id(6)] IReadOnlyList<GroupSummary> Groups,
+    [property: Id(7)] string Epoch);
 
 /// <summary>A consumer group in a stream's description.</summary>
 /// <param name="Name">The group name.</param>

@@ -123,6 +123,24 @@ internal sealed partial class DurableStreamGrain
         }
 
         SignalAppended();
+        await PublishAsync(events);
+    }
+
+    /// <summary>
+    /// Hands a durable batch to live subscribers. The one flush loop awaits it before writing the next batch, so batches
+    /// are published in offset order. A failed publish loses nothing: gateways find the missing offsets by the next
+    /// batch's or by their periodic check of the stream's position, and read them from the store.
+    /// </summary>
+    private async Task PublishAsync(List<StreamEvent> events)
+    {
+        try
+        {
+            await _live!.OnNextAsync(new StreamBatch(_id, _epoch, events));
+        }
+        catch (Exception exception)
+        {
+            LogPublishFailed(logger, exception, _id, events[0].Offset);
+        }
     }
 
     private static List<StreamEvent> Renumbered(List<StreamEvent> events, long last) =>

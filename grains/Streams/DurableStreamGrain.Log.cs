@@ -15,4 +15,7 @@ internal sealed partial class DurableStreamGrain
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Stream {Stream}: a batch of {Count} events could not be written; its appends fail")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string stream, int count);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Stream {Stream}: publishing the batch from offset {Offset} to live subscribers failed; they read it from the store")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string stream, long offset);
 }

@@ -2,14 +2,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Streams;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Hosting;
 
 namespace OrleansRealtime.Streams;
 
 /// <summary>
-/// The single writer of a durable stream (see <see cref="IDurableStreamGrain"/>). It holds no grain state: settings
-/// and the last offset come from the <see cref="IStreamStore"/> when it activates.
+/// The single writer of a durable stream (see <see cref="IDurableStreamGrain"/>). It holds no grain state: settings,
+/// epoch and the last offset come from the <see cref="IStreamStore"/> when it activates.
 /// </summary>
 /// <remarks>
 /// The grain is reentrant: appends must be inside it together to share a store write, and a blocked group read must
@@ -27,12 +28,15 @@ internal sealed partial class DurableStreamGrain(
     private Task _lifecycle = Task.CompletedTask;
     private string _id = string.Empty;
     private StreamSettings? _settings;
+    private string _epoch = string.Empty;
     private long _last;
+    private IAsyncStream<StreamBatch>? _live;
     private IGrainTimer? _trimTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = this.GetPrimaryKeyString();
+        _live = this.GetStreamProvider(StreamNames.Provider).GetStream<StreamBatch>(StreamId.Create(StreamNames.Stream, _id));
         var stored = await store.GetAsync(_id, cancellationToken);
         if (stored is not null)
             Open(stored);
@@ -97,7 +101,36 @@ internal sealed partial class DurableStreamGrain(
         var settings = Require();
         var (last, buffered) = (_last, _bufferedEvents);
         var stats = await store.StatsAsync(_id);
-        return new StreamDescription(_id, settings, stats.Length, stats.FirstOffset, Math.Max(last, stats.LastOffset), buffered, stats.Groups);
+        return new StreamDescription(_id, settings, stats.Length, stats.FirstOffset, Math.Max(last, stats.LastOffset), buffered, stats.Groups, _epoch);
+    }
+
+    public ValueTask<ChannelPosition> GetPositionAsync()
+    {
+        Require();
+        return ValueTask.FromResult(new ChannelPosition(_last, _epoch));
+    }
+
+    public async ValueTask<StreamReplay> ReadAfterAsync(long after, string? epoch, int limit)
+    {
+        if (after < 0)
+            throw new ArgumentException("'after' cannot be negative");
+        if (limit < 0)
+            throw new ArgumentException("'limit' cannot be negative");
+        var settings = Require();
+
+        // Only what was durable when the read began: a batch written meanwhile is published, and followers get it live.
+        var (current, last) = (_epoch, _last);
+        if (epoch is not null && epoch != current)
+            return new StreamReplay(current, last, [], false, Continuous: false);
+
+        var slice = await store.ReadAsync(_id, after + 1, Math.Min(limit, _options.MaxBatch), RetentionCut.For(settings.Retention, clock));
+        var events = slice.Events.Where(e => e.Offset <= last).ToList();
+
+        // Retention removes a prefix, so the page continues the position when it starts right after it (or there is
+        // nothing after it to start with).
+        var continuous = after <= last && (after == last || (events.Count > 0 && events[0].Offset == after + 1));
+        var covered = events.Count > 0 ? events[^1].Offset : after;
+        return new StreamReplay(current, last, events, covered < last, continuous);
     }
 
     public async ValueTask<IReadOnlyList<GroupDelivery>> ReadGroupAsync(string group, string consumer, int count, int blockMs)
@@ -175,6 +208,7 @@ internal sealed partial class DurableStreamGrain(
     private void Open(StoredStream stored)
     {
         _settings = stored.Settings;
+        _epoch = stored.Epoch;
         _last = stored.LastOffset;
         if (_trimTimer is null && stored.Settings.Retention.MaxAgeSeconds > 0)
         {

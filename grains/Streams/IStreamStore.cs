@@ -25,7 +25,7 @@ public interface IStreamStore
     /// <summary>The stream's settings and last offset, or null when it does not exist.</summary>
     ValueTask<StoredStream?> GetAsync(string stream, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates the stream unless it exists; answers whether it did, and the stream as stored.</summary>
+    /// <summary>Creates the stream, with a new epoch, unless it exists; answers whether it did, and the stream as stored.</summary>
     ValueTask<(bool Created, StoredStream Stream)> CreateAsync(string stream, StreamSettings settings, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the stream, its events and its groups; false when it did not exist.</summary>
@@ -65,7 +65,8 @@ public interface IStreamStore
 }
 
 /// <summary>A stream as the store holds it.</summary>
-public sealed record StoredStream(StreamSettings Settings, long LastOffset);
+/// <param name="Epoch">The stream's incarnation, chosen by the store when it creates the stream (see <see cref="StreamDescription.Epoch"/>).</param>
+public sealed record StoredStream(StreamSettings Settings, long LastOffset, string Epoch);
 
 /// <summary>The result of <see cref="IStreamStore.ReadAsync"/>.</summary>
 /// <param name="LastOffset">The stored last offset.</param>

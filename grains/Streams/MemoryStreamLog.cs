@@ -11,12 +11,15 @@ internal sealed class MemoryStreamLog(StreamSettings settings)
 
     public StreamSettings Settings { get; } = settings;
 
+    /// <summary>This incarnation of the stream: a stream created again under the same name is another log, with another epoch.</summary>
+    public string Epoch { get; } = History.HistoryEpoch.New();
+
     public StoredStream Stored
     {
         get
         {
             lock (_lock)
-                return new StoredStream(Settings, _last);
+                return new StoredStream(Settings, _last, Epoch);
         }
     }
 

@@ -22,18 +22,18 @@ internal static class RedisStreamScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, log. ARGV: type, bufferSize, flushIntervalMs, maxEvents, maxAgeSeconds.
-    /// Returns {1 if created else 0, {type, bufferSize, flushIntervalMs, maxEvents, maxAgeSeconds, last}}.
+    /// KEYS: meta, log. ARGV: type, bufferSize, flushIntervalMs, maxEvents, maxAgeSeconds, epoch.
+    /// Returns {1 if created else 0, {type, bufferSize, flushIntervalMs, maxEvents, maxAgeSeconds, last, epoch}}.
     /// </summary>
     public const string Create = """
         if redis.call('EXISTS', KEYS[1]) == 1 then
-          return {0, redis.call('HMGET', KEYS[1], 'type', 'bufferSize', 'flushIntervalMs', 'maxEvents', 'maxAgeSeconds', 'last')}
+          return {0, redis.call('HMGET', KEYS[1], 'type', 'bufferSize', 'flushIntervalMs', 'maxEvents', 'maxAgeSeconds', 'last', 'epoch')}
         end
         -- A log without its meta is left over from a lost stream: its events and groups must not reappear.
         redis.call('DEL', KEYS[2])
         redis.call('HSET', KEYS[1], 'type', ARGV[1], 'bufferSize', ARGV[2], 'flushIntervalMs', ARGV[3],
-          'maxEvents', ARGV[4], 'maxAgeSeconds', ARGV[5], 'last', '0')
-        return {1, {ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], '0'}}
+          'maxEvents', ARGV[4], 'maxAgeSeconds', ARGV[5], 'last', '0', 'epoch', ARGV[6])
+        return {1, {ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], '0', ARGV[6]}}
         """;
 
     /// <summary>

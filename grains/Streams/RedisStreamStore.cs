@@ -10,7 +10,8 @@ namespace OrleansRealtime.Streams;
 /// <para>Per stream, two keys with the stream id as hash tag (one Redis Cluster slot), and one index:</para>
 /// <list type="bullet">
 /// <item><c>rt:stream:{id}:meta</c> — hash: the settings (<c>type</c>, <c>bufferSize</c>, <c>flushIntervalMs</c>,
-/// <c>maxEvents</c>, <c>maxAgeSeconds</c>) and <c>last</c>, the last offset written. Its existence is the stream's.</item>
+/// <c>maxEvents</c>, <c>maxAgeSeconds</c>), <c>last</c>, the last offset written, and <c>epoch</c>, the incarnation
+/// chosen at creation. Its existence is the stream's.</item>
 /// <item><c>rt:stream:{id}:log</c> — a Redis Stream, entry ID <c>&lt;offset&gt;-0</c> (reads from an offset are an
 /// <c>XRANGE</c>), fields <c>e</c> (event name), <c>d</c> (payload bytes), <c>t</c> (Unix ms). Trimmed with
 /// <c>XTRIM MAXLEN</c> and by age; it never expires as a whole, because its consumer groups live in it.</item>
@@ -45,7 +46,7 @@ public sealed class RedisStreamStore(IConnectionMultiplexer redis) : IStreamStor
         var result = await Database.ScriptEvaluateAsync(
             RedisStreamScripts.Create,
             [MetaKey(stream), LogKey(stream)],
-            [settings.Type.ToWire(), settings.BufferSize, settings.FlushIntervalMs, retention.MaxEvents, retention.MaxAgeSeconds]);
+            [settings.Type.ToWire(), settings.BufferSize, settings.FlushIntervalMs, retention.MaxEvents, retention.MaxAgeSeconds, History.HistoryEpoch.New()]);
         var parts = (RedisResult[])result!;
         await Database.SetAddAsync(Index, stream);
         return ((int)parts[0] == 1, ToStored(((RedisResult[])parts[1]!).Select(static r => (RedisValue)r).ToArray()));
@@ -190,7 +191,7 @@ public sealed class RedisStreamStore(IConnectionMultiplexer redis) : IStreamStor
 
     internal static RedisKey LogKey(string stream) => $"rt:stream:{{{stream}}}:log";
 
-    private static readonly RedisValue[] MetaFields = ["type", "bufferSize", "flushIntervalMs", "maxEvents", "maxAgeSeconds", "last"];
+    private static readonly RedisValue[] MetaFields = ["type", "bufferSize", "flushIntervalMs", "maxEvents", "maxAgeSeconds", "last", "epoch"];
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -206,7 +207,8 @@ public sealed class RedisStreamStore(IConnectionMultiplexer redis) : IStreamStor
             throw new InvalidOperationException($"Redis holds an unknown stream type '{fields[0]}'.");
         var settings = new StreamSettings(
             type, (int)fields[1], (int)fields[2], new StreamRetention((long)fields[3], (long)fields[4]));
-        return new StoredStream(settings, (long)fields[5]);
+        // A stream stored before streams had epochs has none: the empty epoch names that one incarnation.
+        return new StoredStream(settings, (long)fields[5], fields[6].IsNull ? string.Empty : (string)fields[6]!);
     }
 
     private static StreamEvent[] ToEvents(RedisResult[] entries)

@@ -158,6 +158,24 @@ public sealed class StreamRestTests(StreamRestTests.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task TheEpochNamesTheIncarnationAndChangesWhenTheStreamIsCreatedAgain()
+    {
+        var id = await CreateAsync();
+        var first = (await Http.GetFromJsonAsync<JsonElement>($"/api/streams/{id}")).GetProperty("epoch").GetString();
+        await AppendAsync(id, """{"event":"a","data":1}""");
+        var unchanged = (await Http.GetFromJsonAsync<JsonElement>($"/api/streams/{id}")).GetProperty("epoch").GetString();
+
+        (await Http.DeleteAsync($"/api/streams/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        using var recreated = await PostJsonAsync("/api/streams", $$"""{"name":"{{id}}","type":"event","flushIntervalMs":0}""");
+        var second = (await recreated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("epoch").GetString();
+
+        first.Should().NotBeNullOrEmpty();
+        unchanged.Should().Be(first, "appends do not change a stream's epoch");
+        second.Should().NotBeNullOrEmpty().And.NotBe(first, "a stream created again under the same name is another incarnation");
+        (await Http.GetFromJsonAsync<JsonElement>($"/api/streams/{id}")).GetProperty("epoch").GetString().Should().Be(second);
+    }
+
+    [Fact]
     public async Task AGroupHandsEachEventToOneConsumerAndRedeliversUnacknowledgedOnesAfterTheAckTimeout()
     {
         var id = await CreateAsync();

@@ -172,16 +172,6 @@ public sealed class WebSocketBadInputTests(WebSocketBadInputTests.Fixture fixtur
     }
 
     [Fact]
-    public async Task FrameTypesOfLaterFeaturesAreAnsweredClearlyInsteadOfIgnored()
-    {
-        await using var client = await Gateway.ConnectAsync();
-        var answer = await client.RequestAsync(new JsonObject { ["type"] = "subscribe", ["stream"] = "analytics" });
-        answer.GetProperty("type").GetString().Should().Be("error");
-        answer.GetProperty("code").GetString().Should().Be("bad_request");
-        answer.GetProperty("message").GetString().Should().Contain("stream");
-    }
-
-    [Fact]
     public async Task ManyBadFramesFromOneClientDoNotDisturbAnotherClientsStream()
     {
         var channel = TestNames.Channel();

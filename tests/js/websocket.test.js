@@ -230,4 +230,30 @@ describe('WebSocket recovery beyond the history', () => {
     const history = await client.request({ type: 'history', channel, since: { offset: 0, epoch } });
     assert.deepEqual(history.messages.map((m) => m.offset), Array.from({ length: 10 }, (_, i) => 17 + i), 'the history keeps the last 10');
   });
+
+  it('follows a durable stream: event frames in offset order, then recovery with since', async () => {
+    const stream = uniqueChannel('ws.stream');
+    await gateway.request('POST', '/api/streams', { body: { name: stream, type: 'event', flushIntervalMs: 0 }, expectStatus: 201 });
+    const reader = await WsClient.connect(gateway, 'user=reader');
+    clients.push(reader);
+    const ack = await reader.request({ type: 'subscribe', stream });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
+    assert.equal(ack.stream, stream);
+    assert.equal(ack.offset, 0, 'a new stream is at offset 0');
+
+    const batch = Array.from({ length: 50 }, (_, i) => ({ event: 'tick', data: { n: i + 1 } }));
+    await gateway.request('POST', `/api/streams/${stream}/events`, { body: batch, expectStatus: 200 });
+    const isEvent = (f) => f?.type === 'event' && f.stream === stream;
+    const events = await reader.inbox.take(50, isEvent, `50 events on stream '${stream}'`);
+    assert.deepEqual(events.map((e) => e.offset), Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.deepEqual(events.map((e) => e.data.n), Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.ok(events.every((e) => e.event === 'tick' && e.epoch === ack.epoch), 'every event names the event and the stream\'s epoch');
+
+    const late = await WsClient.connect(gateway, 'user=late');
+    clients.push(late);
+    const resumed = await late.request({ type: 'subscribe', stream, since: { offset: 45, epoch: ack.epoch } });
+    assert.equal(resumed.recovered, true, JSON.stringify(resumed));
+    const replayed = await late.inbox.take(5, isEvent, 'the 5 events after offset 45');
+    assert.deepEqual(replayed.map((e) => e.offset), [46, 47, 48, 49, 50]);
+  });
 });

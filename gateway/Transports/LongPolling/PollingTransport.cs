@@ -45,7 +45,7 @@ internal sealed partial class PollingTransport(
         _connections[session.ConnectionId] = connection;
         _ = ForgetWhenClosedAsync(connection);
 
-        await session.SubscribeOnOpenAsync(channels, new Dictionary<string, Cluster.RecoveryPosition>());
+        await session.SubscribeOnOpenAsync(channels, ResumePositions.None);
         NoStore(context.Response);
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(session.WelcomeFrame().Utf8, context.RequestAborted);

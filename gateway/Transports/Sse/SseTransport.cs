@@ -70,19 +70,19 @@ internal sealed partial class SseTransport(
     }
 
     /// <summary>The resume token of a reconnecting client; an unreadable one is answered with an error event and ignored.</summary>
-    private Dictionary<string, RecoveryPosition> ReadResumeToken(HttpContext context, Session session)
+    private ResumePositions ReadResumeToken(HttpContext context, Session session)
     {
         var token = context.Request.Headers["Last-Event-ID"].ToString();
         if (token.Length == 0)
             token = context.Request.Query["lastEventId"].ToString();
         if (token.Length == 0)
-            return [];
+            return ResumePositions.None;
 
         if (ResumeToken.TryDecode(token, services.Limits.MaxSubscriptionsPerConnection, out var positions, out var error))
             return positions;
 
         session.Reject($"Last-Event-ID ignored: {error}; subscriptions start without recovery");
-        return [];
+        return ResumePositions.None;
     }
 
     private async Task WriteLoopAsync(HttpResponse response, Session session, CancellationToken aborted)

@@ -59,8 +59,24 @@ public abstract class StreamStoreContractTests
         var (created, stored) = await Store.CreateAsync(stream, settings);
 
         created.Should().BeTrue();
-        stored.Should().Be(new StoredStream(settings, 0));
-        (await Store.GetAsync(stream)).Should().Be(new StoredStream(settings, 0));
+        stored.Should().Be(new StoredStream(settings, 0, stored.Epoch));
+        stored.Epoch.Should().NotBeNullOrEmpty("every stream is created with an epoch naming its incarnation");
+        (await Store.GetAsync(stream)).Should().Be(stored);
+    }
+
+    [Fact]
+    public async Task AStreamDeletedAndCreatedAgainIsAnotherIncarnationWithAnotherEpoch()
+    {
+        var stream = NewStream();
+        var (_, first) = await Store.CreateAsync(stream, Settings());
+        await Store.AppendAsync(stream, Events(1, 2), RetentionCut.None);
+
+        await Store.DeleteAsync(stream);
+        var (created, second) = await Store.CreateAsync(stream, Settings());
+
+        created.Should().BeTrue();
+        second.Epoch.Should().NotBe(first.Epoch);
+        second.LastOffset.Should().Be(0);
     }
 
     [Fact]
@@ -68,13 +84,13 @@ public abstract class StreamStoreContractTests
     {
         var stream = NewStream();
         var first = Settings(type: StreamType.Log);
-        await Store.CreateAsync(stream, first);
+        var (_, original) = await Store.CreateAsync(stream, first);
         await Store.AppendAsync(stream, Events(1, 3), RetentionCut.None);
 
         var (created, stored) = await Store.CreateAsync(stream, Settings(type: StreamType.Video));
 
         created.Should().BeFalse();
-        stored.Should().Be(new StoredStream(first, 3));
+        stored.Should().Be(new StoredStream(first, 3, original.Epoch), "the stream keeps its settings, events and epoch");
         Offsets(await Store.ReadAsync(stream, 0, 10, RetentionCut.None)).Should().Equal(1, 2, 3);
     }
 

@@ -13,13 +13,20 @@ public sealed class SseConformanceTests(TransportFixture fixture) : HttpPostConf
     protected override async Task<RealtimeClient> ConnectAsync(string query = "") => await SseTestClient.ConnectAsync(Gateway.BaseUri, query);
 
     /// <summary>SSE resumes by token alone: the reconnect names no channel, the token brings back every subscription.</summary>
-    protected override async Task<RealtimeClient> ResumeAsync(RealtimeClient dropped, string channel, JsonElement lastMessage)
+    protected override Task<RealtimeClient> ResumeAsync(RealtimeClient dropped, string channel, JsonElement lastMessage) =>
+        ResumeByTokenAsync(dropped, "channel", channel);
+
+    /// <summary>The same token resumes stream subscriptions.</summary>
+    protected override Task<RealtimeClient> ResumeStreamAsync(RealtimeClient dropped, string stream, JsonElement lastEvent) =>
+        ResumeByTokenAsync(dropped, "stream", stream);
+
+    private async Task<RealtimeClient> ResumeByTokenAsync(RealtimeClient dropped, string kind, string name)
     {
         var token = ((SseTestClient)dropped).LastEventId;
         token.Should().NotBeNull();
         var client = await SseTestClient.ConnectAsync(Gateway.BaseUri, lastEventId: token);
         var ack = await client.NextOfTypeAsync("ack");
-        ack.GetProperty("channel").GetString().Should().Be(channel);
+        ack.GetProperty(kind).GetString().Should().Be(name);
         ack.GetProperty("recovered").GetBoolean().Should().BeTrue();
         return client;
     }

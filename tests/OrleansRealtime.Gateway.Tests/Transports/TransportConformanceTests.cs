@@ -149,6 +149,11 @@ public abstract partial class TransportConformanceTests(TransportFixture fixture
         { """{"type":"publish","channel":"news","data":1,"priority":"urgent"}""", "priority" },
         { """{"type":"history","channel":"news","limit":"ten"}""", "limit" },
         { """{"type":"subscribe","channel":42}""", "channel" },
+        { """{"type":"subscribe","stream":"a b"}""", "invalid stream name" },
+        { """{"type":"subscribe","stream":"metrics.*"}""", "invalid stream name" },
+        { """{"type":"subscribe","stream":"analytics","channel":"news"}""", "not several" },
+        { """{"type":"unsubscribe","stream":"analytics","pattern":"news.*"}""", "not several" },
+        { """{"type":"subscribe","stream":7}""", "'stream' must be a string" },
     };
 
     [Theory]
