@@ -45,6 +45,7 @@ internal sealed class FanoutRig : IDisposable
             cluster,
             feeds,
             new PatternFeedRegistry(cluster, gateway, metrics, time, NullLogger<PatternFeed>.Instance),
+            new StreamFeedRegistry(cluster, gateway, limits, metrics, time, NullLogger<ChannelFeed>.Instance),
             new SessionRegistry(limits, metrics),
             metrics,
             new TokenValidator(Options.Create(new AuthOptions()), time),
@@ -53,7 +54,7 @@ internal sealed class FanoutRig : IDisposable
             time,
             NullLogger<Session>.Instance);
 
-        Feed = new ChannelFeed("bench", feeds);
+        Feed = new ChannelFeed(new ChannelFeedLog("bench", cluster), feeds);
         _sessions = new Session[subscribers];
         for (var i = 0; i < subscribers; i++)
         {

@@ -142,6 +142,42 @@ describe('RealtimeClient against the gateway', () => {
     });
   }
 
+  for (const transport of TRANSPORTS) {
+    it(`${transport}: follows a durable stream live and resumes it after the network drops, without a gap or a duplicate`, async () => {
+      const stream = uniqueChannel(`sdk.stream.${transport}`);
+      await gateway.request('POST', '/api/streams', { body: { name: stream, type: 'event', flushIntervalMs: 0 }, expectStatus: 201 });
+      const append = (from, to) =>
+        gateway.request('POST', `/api/streams/${stream}/events`, { body: range(from, to).map((n) => ({ event: 'tick', data: { n } })), expectStatus: 200 });
+      const proxy = await Proxy.start(gateway.port);
+      try {
+        const rt = client(proxy.url, { transports: [transport] });
+        const events = new Collector();
+        const ack = await rt.subscribeStream(stream, events.push);
+        assert.equal(ack.stream, stream);
+        assert.equal(ack.offset, 0, 'a new stream is at offset 0');
+        await append(1, 10);
+        await events.until(10, `stream events over ${transport}`);
+
+        proxy.refuse('*');
+        const down = nextEvent(rt, 'disconnected');
+        proxy.cut();
+        await down;
+        await append(11, 20);
+        const back = nextEvent(rt, 'connected');
+        proxy.allowAll();
+        await back;
+        await append(21, 21);
+
+        await events.until(21, 'the missed and the live events');
+        assertOffsets(events, 1, 21, `stream over ${transport} across the drop`);
+        assert.deepEqual(events.items.map((e) => e.data.n), range(1, 21), 'each event carries its own data, in order');
+        assert.ok(events.items.every((e) => e.event === 'tick' && e.epoch === ack.epoch), 'every event names its event and the stream epoch');
+      } finally {
+        await proxy.stop();
+      }
+    });
+  }
+
   it('polling: a poll lost on the way is asked again with the same cursor, on the same connection', async () => {
     const proxy = await Proxy.start(gateway.port);
     try {
