@@ -51,7 +51,8 @@ internal static class ClusterEndpoints
             {
                 if (!bySilo.TryGetValue(statistic.SiloAddress, out var byType))
                     bySilo[statistic.SiloAddress] = byType = new Dictionary<string, int>(StringComparer.Ordinal);
-                byType[statistic.GrainType] = byType.GetValueOrDefault(statistic.GrainType) + statistic.ActivationCount;
+                var type = ClassName(statistic.GrainType);
+                byType[type] = byType.GetValueOrDefault(type) + statistic.ActivationCount;
             }
         }
         catch (ProtocolException)
@@ -60,6 +61,13 @@ internal static class ClusterEndpoints
         }
 
         return bySilo;
+    }
+
+    /// <summary>The class name of Orleans' formatted type name (<c>OrleansRealtime.Channels.ChannelGrain,OrleansRealtime.Grains</c> → <c>ChannelGrain</c>).</summary>
+    private static string ClassName(string formattedType)
+    {
+        var fullName = formattedType.Split(',', 2)[0];
+        return fullName[(fullName.LastIndexOf('.') + 1)..];
     }
 
     private static SiloResponse Silo(MembershipEntry entry, Dictionary<SiloAddress, Dictionary<string, int>> activations)

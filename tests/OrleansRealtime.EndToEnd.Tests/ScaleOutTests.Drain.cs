@@ -53,7 +53,8 @@ public sealed partial class ScaleOutTests
             (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().Should().Be("unavailable");
         }
 
-        await FluentActions.Awaiting(() => a.ConnectAsync()).Should().ThrowAsync<WebSocketException>("the WebSocket upgrade is refused too");
+        (await FluentActions.Awaiting(() => a.ConnectAsync()).Should().ThrowAsync<InvalidOperationException>("the WebSocket upgrade is refused too"))
+            .WithInnerException<WebSocketException>().WithMessage("*503*");
         onA.Ended.IsCompleted.Should().BeFalse($"open connections stay for the drain delay ({DrainDelaySeconds} s) after readiness fails");
 
         // Then: its clients are told to reconnect elsewhere, and its users go offline without waiting for the lease.

@@ -49,10 +49,11 @@ public sealed partial class ScaleOutTests
 
             // Each client of A keeps what arrived before its connection died, then resumes on B or C from its last offset.
             var resumed = new List<(RealtimeTestClient Client, List<JsonElement> Before)>();
-            for (var i = 0; i < clients.Count; i++)
+            var onA = clients.ToList();
+            for (var i = 0; i < onA.Count; i++)
             {
-                await clients[i].EndedAsync(DeliveryTimeout);
-                var before = await ReceivedBeforeTheEndAsync(clients[i], channel);
+                await onA[i].EndedAsync(DeliveryTimeout);
+                var before = await ReceivedBeforeTheEndAsync(onA[i], channel);
                 before.Select(m => m.Offset()).Should().Equal(Offsets(1, before.Count), "A delivered in order until it died");
                 var survivor = i % 2 == 0 ? b : c;
                 var again = await survivor.ConnectAsync();

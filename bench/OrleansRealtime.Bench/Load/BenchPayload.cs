@@ -39,6 +39,16 @@ internal static class BenchPayload
 
     public static byte[] SubscribeFrame { get; } = "{\"id\":1,\"type\":\"subscribe\",\"channel\":\"bench\"}"u8.ToArray();
 
+    /// <summary>A subscribe that resumes after <paramref name="offset"/> of <paramref name="epoch"/>: replay from history, then live.</summary>
+    public static byte[] SubscribeSinceFrame(long offset, string epoch) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = 1,
+            ["type"] = "subscribe",
+            ["channel"] = Channel,
+            ["since"] = new System.Text.Json.Nodes.JsonObject { ["offset"] = offset, ["epoch"] = epoch },
+        });
+
     /// <summary>Writes <c>{"id":N,"type":"publish","channel":"bench","data":{"t":T,"p":"x…"}}</c> with a 100-byte data object.</summary>
     public static int WritePublish(Span<byte> destination, long id, long timestamp)
     {

@@ -39,6 +39,12 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
 
     public bool IsOpen => _closedReason is null;
 
+    /// <summary>
+    /// Set by a subscriber that subscribes with <c>since</c>: the replay starts after this offset, not after the ack's
+    /// (which is the channel's top).
+    /// </summary>
+    protected long? ResumeAfter { get; init; }
+
     /// <summary>True once subscribed: from then on every received frame is counted.</summary>
     protected bool IsLive => _live;
 
@@ -74,7 +80,7 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
         {
             // Live at once, in the receive loop: the next frame read is already a message to count.
             var position = 0;
-            GoLive(BenchPayload.TryReadNumberAfter(frame, BenchPayload.OffsetKey, ref position, out var offset) ? offset : 0);
+            GoLive(ResumeAfter ?? (BenchPayload.TryReadNumberAfter(frame, BenchPayload.OffsetKey, ref position, out var offset) ? offset : 0));
             _subscribed.TrySetResult();
         }
         else if (frame.IndexOf(BenchPayload.ErrorType) >= 0)

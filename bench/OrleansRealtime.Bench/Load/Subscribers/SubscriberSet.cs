@@ -9,6 +9,12 @@ internal sealed class SubscriberSet : IDisposable
     private readonly SocketsHttpHandler _handler;
 
     public SubscriberSet(int count, PhaseClock clock, SubscriberTransport transport)
+        : this(Enumerable.Range(0, count).Select(_ => Create(transport, clock)))
+    {
+    }
+
+    /// <summary>A set of subscribers made by the caller (e.g. ones that resume from an offset).</summary>
+    public SubscriberSet(IEnumerable<Subscriber> subscribers)
     {
         _handler = new SocketsHttpHandler
         {
@@ -16,9 +22,7 @@ internal sealed class SubscriberSet : IDisposable
             ConnectCallback = Wire.ConnectAsync,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
-        _subscribers = new Subscriber[count];
-        for (var i = 0; i < count; i++)
-            _subscribers[i] = Create(transport, clock);
+        _subscribers = [.. subscribers];
     }
 
     public IReadOnlyList<Subscriber> All => _subscribers;
@@ -30,16 +34,22 @@ internal sealed class SubscriberSet : IDisposable
     /// Connects (and subscribes) every subscriber to the server at <paramref name="baseUri"/>, at most
     /// <paramref name="parallelism"/> at a time; returns the time taken.
     /// </summary>
-    public async Task<TimeSpan> ConnectAsync(Uri baseUri, bool gateway, int parallelism, CancellationToken cancellationToken)
+    public Task<TimeSpan> ConnectAsync(Uri baseUri, bool gateway, int parallelism, CancellationToken cancellationToken) =>
+        ConnectAsync([baseUri], gateway, parallelism, cancellationToken);
+
+    /// <summary>
+    /// Connects subscriber <c>i</c> to <c>baseUris[i % baseUris.Count]</c>: spread evenly over several gateways.
+    /// </summary>
+    public async Task<TimeSpan> ConnectAsync(IReadOnlyList<Uri> baseUris, bool gateway, int parallelism, CancellationToken cancellationToken)
     {
-        var endpoint = new SubscriberEndpoint(baseUri, gateway, _handler);
+        var endpoints = baseUris.Select(uri => new SubscriberEndpoint(uri, gateway, _handler)).ToArray();
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         await Parallel.ForEachAsync(
-            _subscribers,
+            Enumerable.Range(0, _subscribers.Length),
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = timeout.Token },
-            async (subscriber, ct) => await subscriber.ConnectAsync(endpoint, ct));
+            async (i, ct) => await _subscribers[i].ConnectAsync(endpoints[i % endpoints.Length], ct));
         return Stopwatch.GetElapsedTime(started);
     }
 

@@ -13,14 +13,18 @@ internal sealed class WebSocketSubscriber : Subscriber
 
     private readonly ClientWebSocket _socket = new();
     private readonly string _query;
+    private readonly byte[] _subscribeFrame;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
     private bool _gateway;
 
     /// <param name="batch">Ask the gateway for JSON arrays of frames (<c>?batch=true</c>).</param>
     /// <param name="deflate">Offer permessage-deflate; the gateway uses it only when its compression option is on.</param>
-    public WebSocketSubscriber(PhaseClock clock, bool batch, bool deflate)
+    /// <param name="resume">Subscribe with <c>since</c> this position: history after it is replayed, then live.</param>
+    public WebSocketSubscriber(PhaseClock clock, bool batch, bool deflate, (long Offset, string Epoch)? resume = null)
         : base(clock)
     {
+        _subscribeFrame = resume is { } position ? BenchPayload.SubscribeSinceFrame(position.Offset, position.Epoch) : BenchPayload.SubscribeFrame;
+        ResumeAfter = resume?.Offset;
         _query = batch ? "batch=true" : string.Empty;
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         if (deflate)
@@ -40,7 +44,7 @@ internal sealed class WebSocketSubscriber : Subscriber
             return;
         }
 
-        await _socket.SendAsync(BenchPayload.SubscribeFrame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        await _socket.SendAsync(_subscribeFrame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         await WaitSubscribedAsync(cancellationToken);
     }
 
