@@ -20,6 +20,9 @@ internal sealed partial class PresenceLeaseService(
     TimeProvider time,
     ILogger<PresenceLeaseService> logger) : BackgroundService
 {
+    /// <summary>A stopping gateway does not wait longer than this for an unreachable cluster; the lease then lapses by itself.</summary>
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RenewSeconds), time);
@@ -41,7 +44,7 @@ internal sealed partial class PresenceLeaseService(
         await base.StopAsync(cancellationToken);
         try
         {
-            await cluster.ReleasePresenceLeaseAsync(gateway.Value.GatewayId).AsTask().WaitAsync(cancellationToken);
+            await cluster.ReleasePresenceLeaseAsync(gateway.Value.GatewayId).AsTask().WaitAsync(ReleaseTimeout, cancellationToken);
             LogReleased(logger);
         }
         catch (Exception ex)
