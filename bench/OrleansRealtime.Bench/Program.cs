@@ -4,6 +4,7 @@ using OrleansRealtime.Bench.Fanout;
 using OrleansRealtime.Bench.Memory;
 using OrleansRealtime.Bench.RawServer;
 using OrleansRealtime.Bench.Rooms;
+using OrleansRealtime.Bench.ScaleOut;
 using OrleansRealtime.Bench.Streams;
 
 // The bench harness (not in CI). Verbs:
@@ -14,6 +15,7 @@ using OrleansRealtime.Bench.Streams;
 //   serve-raw  the raw-websocket baseline server; `fanout` starts it itself, as a separate process
 //   auth       connects/s with a token vs anonymous, and the per-frame cost of rate limiting
 //   streams    durable stream append and consumer-group throughput over REST, memory and Redis storage
+//   scaleout   2 silos on Redis with 1 vs 2 vs 3 gateway processes: fan-out, cross-gateway latency, losing a gateway
 return args switch
 {
     ["compare", .. var rest] => await CompareCommand.RunAsync(args, rest),
@@ -23,6 +25,7 @@ return args switch
     ["serve-raw", .. var rest] => await RawBroadcastServer.RunAsync(rest),
     ["streams", .. var rest] => await StreamsCommand.RunAsync(args, rest),
     ["auth", .. var rest] => await AuthCommand.RunAsync(args, rest),
+    ["scaleout", .. var rest] => await ScaleOutCommand.RunAsync(args, rest),
     _ => Usage(),
 };
 
@@ -38,7 +41,8 @@ static int Usage()
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- serve-raw --port P
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- streams [options]
           dotnet run -c Release --project bench/OrleansRealtime.Bench -- auth [options]
+          dotnet run -c Release --project bench/OrleansRealtime.Bench -- scaleout [options]
 
-        """ + CompareOptions.Help + Environment.NewLine + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help + Environment.NewLine + AuthCommand.Help + Environment.NewLine + RoomsCommand.Help);
+        """ + CompareOptions.Help + Environment.NewLine + FanoutOptions.Help + Environment.NewLine + MemoryOptions.Help + Environment.NewLine + StreamsOptions.Help + Environment.NewLine + AuthCommand.Help + Environment.NewLine + RoomsCommand.Help + Environment.NewLine + ScaleOutOptions.Help);
     return 2;
 }

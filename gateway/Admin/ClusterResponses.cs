@@ -3,8 +3,14 @@ namespace OrleansRealtime.Gateway.Admin;
 /// <summary>The answer to <c>GET /api/cluster</c>: the silos of the membership table and the live gateways.</summary>
 internal sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, IReadOnlyList<GatewayResponse> Gateways);
 
-/// <summary>A silo as Orleans' membership table knows it; <c>status</c> is Orleans' (<c>Active</c>, <c>Joining</c>, <c>ShuttingDown</c>, <c>Dead</c>…).</summary>
-internal sealed record SiloResponse(string Address, string? Name, string? HostName, string Status, DateTimeOffset StartedAt, DateTimeOffset LastAliveAt);
+/// <summary>
+/// A silo as Orleans' membership table knows it; <c>status</c> is Orleans' (<c>Active</c>, <c>Joining</c>, <c>ShuttingDown</c>,
+/// <c>Dead</c>…). <c>activations</c> (total) and <c>activationsByGrainType</c> show how grains spread over the silos; both are
+/// null for a silo that is not active or did not answer.
+/// </summary>
+internal sealed record SiloResponse(
+    string Address, string? Name, string? HostName, string Status, DateTimeOffset StartedAt, DateTimeOffset LastAliveAt,
+    int? Activations, IReadOnlyDictionary<string, int>? ActivationsByGrainType);
 
 /// <summary>A gateway with a current lease in the gateway directory, and its load as of its last renewal.</summary>
 internal sealed record GatewayResponse(

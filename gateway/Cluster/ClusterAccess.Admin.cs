@@ -12,6 +12,10 @@ internal sealed partial class ClusterAccess
     public ValueTask<MembershipEntry[]> GetSilosAsync() =>
         CallAsync(new ValueTask<MembershipEntry[]>(Client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false)), "silos", "cluster");
 
+    /// <summary>Activations per silo and grain type, as every active silo counts them.</summary>
+    public ValueTask<SimpleGrainStatistic[]> GetActivationCountsAsync() =>
+        CallAsync(new ValueTask<SimpleGrainStatistic[]>(Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics()), "activations", "cluster");
+
     public ValueTask<IReadOnlyList<GatewayEntry>> GetGatewaysAsync() =>
         CallAsync(GatewayDirectory.ListAsync(), "gateways", "cluster");
 

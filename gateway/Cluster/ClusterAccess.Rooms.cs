@@ -50,6 +50,10 @@ internal sealed partial class ClusterAccess
     public ValueTask<bool> RenewPresenceLeaseAsync(string gatewayId, IReadOnlyCollection<string> users) =>
         CallAsync(Done(Client.GetGrain<IGatewayLeaseGrain>(gatewayId).RenewAsync(users)), "renew", gatewayId);
 
+    /// <summary>The gateway is shutting down: its users lose its connections now rather than when the lease lapses.</summary>
+    public ValueTask<bool> ReleasePresenceLeaseAsync(string gatewayId) =>
+        CallAsync(Done(Client.GetGrain<IGatewayLeaseGrain>(gatewayId).ReleaseAsync()), "release", gatewayId);
+
     public ValueTask<TimeSpan> RegisterPatternAsync(string pattern, string gatewayId) =>
         CallAsync(Patterns().RegisterAsync(pattern, gatewayId), "register-pattern", pattern);
 

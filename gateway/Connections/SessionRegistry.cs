@@ -16,14 +16,21 @@ internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMe
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly int _maxConnections = limits.Value.MaxConnections;
     private int _count;
+    private volatile bool _draining;
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>False once the gateway drains for shutdown: new connections are refused and readiness fails.</summary>
+    public bool IsAccepting => !_draining;
 
     public ICollection<Session> All => _sessions.Values;
 
     /// <summary>Creates and registers a session, or throws <c>limit_exceeded</c> when the gateway is full.</summary>
     public Session Open(ClientIdentity? identity, TransportKind transport, SessionServices services)
     {
+        if (_draining)
+            throw new ProtocolException(ErrorCode.Unavailable, "this gateway is shutting down: connect to another one");
+
         if (Interlocked.Increment(ref _count) > _maxConnections)
         {
             Interlocked.Decrement(ref _count);
@@ -35,6 +42,9 @@ internal sealed class SessionRegistry(IOptions<LimitsOptions> limits, RealtimeMe
         metrics.ConnectionOpened(transport.Name);
         return session;
     }
+
+    /// <summary>From now on <see cref="Open"/> answers <c>unavailable</c>: the gateway is draining before it stops.</summary>
+    public void StopAccepting() => _draining = true;
 
     /// <summary>The live session with this id, if this gateway holds it.</summary>
     public Session? Find(string connectionId) => _sessions.GetValueOrDefault(connectionId);

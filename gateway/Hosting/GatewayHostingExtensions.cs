@@ -45,6 +45,7 @@ public static class GatewayHostingExtensions
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PresenceLeaseOptions>().Bind(configuration.GetSection(PresenceLeaseOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DrainOptions>().Bind(configuration.GetSection(DrainOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RealtimeMetrics>();
@@ -78,7 +79,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<IClusterConnectionStatusObserver, ClusterConnectionObserver>();
         services.AddHostedService<ConnectionDrainService>();
 
-        var health = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        var health = services.AddHealthChecks().AddCheck<DrainHealthCheck>("drain", tags: ["ready"]).AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         if (cluster.RedisConnectionString is { Length: > 0 } redis)
         {
             services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));

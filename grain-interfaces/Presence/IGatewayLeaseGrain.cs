@@ -20,6 +20,10 @@ public interface IGatewayLeaseGrain : IGrainWithStringKey
     [Alias("track"), AlwaysInterleave]
     ValueTask TrackAsync(string user);
 
+    /// <summary>The gateway is shutting down: its users lose its connections now, without waiting for the lease to lapse.</summary>
+    [Alias("release")]
+    ValueTask ReleaseAsync();
+
     /// <summary>Checks the lease now (the grain's timer does this periodically); true when it had expired.</summary>
     [Alias("sweep")]
     ValueTask<bool> SweepAsync();

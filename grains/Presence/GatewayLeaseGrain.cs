@@ -54,20 +54,33 @@ internal sealed partial class GatewayLeaseGrain(
         if (clock.GetUtcNow() - _renewedAt < _lease)
             return false;
 
+        await ExpireAsync(released: false);
+        return true;
+    }
+
+    public ValueTask ReleaseAsync() => ExpireAsync(released: true);
+
+    /// <summary>Tells every user of the gateway that its connections are gone, and lets the grain go.</summary>
+    private async ValueTask ExpireAsync(bool released)
+    {
         var gateway = this.GetPrimaryKeyString();
         var users = _users.Union(_tracked, StringComparer.Ordinal).ToList();
         _users = new HashSet<string>(StringComparer.Ordinal);
         _tracked.Clear();
-        if (users.Count > 0)
+        if (released)
+            LogReleased(logger, gateway, users.Count);
+        else if (users.Count > 0)
             LogExpired(logger, gateway, users.Count);
 
         await Task.WhenAll(users.Select(user => GrainFactory.GetGrain<IUserGrain>(user).GatewayLostAsync(gateway).AsTask()));
         _timer?.Dispose();
         _timer = null;
         DeactivateOnIdle();
-        return true;
     }
 
     [LoggerMessage(EventId = 1510, Level = LogLevel.Warning, Message = "Gateway {Gateway} did not renew its presence lease: {Count} users lose its connections")]
     private static partial void LogExpired(ILogger logger, string gateway, int count);
+
+    [LoggerMessage(EventId = 1511, Level = LogLevel.Information, Message = "Gateway {Gateway} released its presence lease on shutdown: {Count} users lose its connections")]
+    private static partial void LogReleased(ILogger logger, string gateway, int count);
 }

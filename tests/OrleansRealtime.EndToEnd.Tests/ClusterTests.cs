@@ -15,36 +15,9 @@ namespace OrleansRealtime.EndToEnd.Tests;
 /// gateways, and when a gateway dies. One subclass per clustering mode runs every test.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public abstract partial class ClusterTests<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
+public abstract partial class ClusterTests<TFixture>(TFixture fixture, ITestOutputHelper output) : ClusterTestBase<TFixture>(fixture, output)
     where TFixture : ClusterFixture
 {
-    protected static readonly TimeSpan PublishingTimeout = TimeSpan.FromSeconds(90);
-    protected static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(60);
-
-    protected TFixture Fixture { get; } = fixture;
-
-    protected ITestOutputHelper Output { get; } = output;
-
-    protected static string NewChannel(string prefix) => $"{prefix}.{Guid.NewGuid():N}";
-
-    /// <summary>A cluster of this test's own, for tests that kill its processes.</summary>
-    protected Task<ClusterHarness> StartPrivateClusterAsync(int silos = 1, int gateways = 2) =>
-        ClusterHarness.StartAsync(Fixture.PrivateCluster(Output.WriteLine, silos, gateways));
-
-    /// <summary>Runs a test on the class's shared cluster; when it fails, the test log gets the processes' last output.</summary>
-    protected async Task OnSharedClusterAsync(Func<ClusterHarness, Task> test)
-    {
-        try
-        {
-            await test(Fixture.Cluster);
-        }
-        catch
-        {
-            Output.WriteLine(Fixture.Cluster.DescribeOutput());
-            throw;
-        }
-    }
-
     [Fact]
     public Task PublishOnOneGatewayReachesASubscriberOnAnotherInOrder() => OnSharedClusterAsync(async cluster =>
     {
@@ -249,32 +222,5 @@ public abstract partial class ClusterTests<TFixture>(TFixture fixture, ITestOutp
         while (after is not null);
 
         return all;
-    }
-
-    protected static IEnumerable<long> Offsets(long first, int count) => Enumerable.Range(0, count).Select(i => first + i);
-
-    /// <summary>
-    /// Publishes, retrying while the gateway answers <c>unavailable</c> (the documented client behaviour while the
-    /// cluster recovers); any other error fails the test.
-    /// </summary>
-    protected static async Task<JsonElement> PublishRetryingWhileUnavailableAsync(RealtimeTestClient client, string channel, JsonNode data, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        using var retry = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        var unavailable = 0;
-        while (true)
-        {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-                throw new TimeoutException($"publishing to '{channel}' was still answered 'unavailable' after {timeout.TotalSeconds:F0} s ({unavailable} attempts)");
-
-            var answer = await client.RequestAsync(new JsonObject { ["type"] = "publish", ["channel"] = channel, ["data"] = data.DeepClone() }, left);
-            if (answer.GetProperty("type").GetString() == "ack")
-                return answer;
-
-            answer.GetProperty("code").GetString().Should().Be("unavailable", $"'unavailable' is the only error a client retries; got {answer}");
-            unavailable++;
-            await retry.WaitForNextTickAsync();
-        }
     }
 }

@@ -64,6 +64,10 @@ public sealed class PresenceAndDirectTests(GatewayFixture fixture) : IClassFixtu
         await using var sender = await Gateway.ConnectAsync($"user={TestNames.User("sender")}");
         await using var phone = await Gateway.ConnectAsync($"user={user}");
         await using var laptop = await Gateway.ConnectAsync($"user={user}");
+
+        // A connection handles frames only once it is registered with its user: after these answers both count.
+        await phone.GetPresenceAsync([user]);
+        await laptop.GetPresenceAsync([user]);
         (await Gateway.Http.GetFromJsonAsync<JsonElement>($"/api/presence/{user}")).GetProperty("status").GetString().Should().Be("online");
 
         var ack = await sender.SendDirectAsync(user, new JsonObject { ["text"] = "psst" });

@@ -20,6 +20,8 @@ internal sealed class RedisProcess : IDisposable
 
     public int Port { get; }
 
+    public int Pid => _process.Pid;
+
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public static async Task<RedisProcess> StartAsync(CancellationToken cancellationToken)

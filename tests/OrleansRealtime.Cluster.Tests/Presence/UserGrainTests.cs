@@ -94,6 +94,23 @@ public abstract class UserGrainTests(ChannelClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AGatewayThatReleasesItsLeaseLosesItsUsersAtOnceWithoutTheLeaseElapsing()
+    {
+        var (leaving, staying) = (NewName("gw-leaving"), NewName("gw-staying"));
+        var (both, onlyLeaving) = (NewName("both"), NewName("only-leaving"));
+        await User(both).ConnectAsync("b-leaving", leaving);
+        await User(both).ConnectAsync("b-staying", staying);
+        await User(onlyLeaving).ConnectAsync("o-leaving", leaving);
+        await Gateway(leaving).RenewAsync([both, onlyLeaving]);
+
+        // The fake clock stands still: only the release can take the users away.
+        await Gateway(leaving).ReleaseAsync();
+
+        (await User(onlyLeaving).GetPresenceAsync()).Status.Should().Be(PresenceStatus.Offline);
+        (await User(both).GetPresenceAsync()).Status.Should().Be(PresenceStatus.Online, "its other connection is on a gateway that stays");
+    }
+
+    [Fact]
     public async Task AUserConnectedBeforeTheGatewaysFirstRenewalIsCoveredByItsLease()
     {
         var (gateway, user) = (NewName("gw"), NewName("u"));

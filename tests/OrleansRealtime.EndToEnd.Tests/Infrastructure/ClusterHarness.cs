@@ -59,7 +59,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         if (options.Clustering == Clustering.Localhost && options.Silos != 1)
             throw new ArgumentException("Localhost clustering runs exactly one silo.", nameof(options));
 
-        var settings = new ClusterSettings(options.Clustering, options.ClusterId ?? $"e2e-{Guid.NewGuid():N}", RedisConnectionString: null);
+        var settings = new ClusterSettings(options.Clustering, options.ClusterId ?? $"e2e-{Guid.NewGuid():N}", RedisConnectionString: null, Overrides: options.Environment);
         var harness = new ClusterHarness(options, settings);
         try
         {
@@ -163,6 +163,9 @@ public sealed record ClusterHarnessOptions(Clustering Clustering, int Silos = 1,
 
     /// <summary>The cluster id; unique per harness when unset.</summary>
     public string? ClusterId { get; init; }
+
+    /// <summary>Configuration for every silo and gateway of this cluster (environment variable names), over the test defaults.</summary>
+    public IReadOnlyDictionary<string, string?>? Environment { get; init; }
 
     /// <summary>Receives the processes' last output lines when the harness is disposed (e.g. a test's output helper).</summary>
     public Action<string>? Log { get; init; }

@@ -7,7 +7,9 @@ namespace OrleansRealtime.EndToEnd.Tests.Infrastructure;
 /// id is unique per harness, so clusters of different tests that share one Redis never see each other's silos.
 /// </summary>
 /// <param name="SiloGatewayPort">With <see cref="Clustering.Localhost"/>: the silo gateway port that gateways connect to.</param>
-public sealed record ClusterSettings(Clustering Clustering, string ClusterId, string? RedisConnectionString, int? SiloGatewayPort = null)
+/// <param name="Overrides">Settings of one test's cluster, applied last (e.g. a long presence lease, a drain delay).</param>
+public sealed record ClusterSettings(
+    Clustering Clustering, string ClusterId, string? RedisConnectionString, int? SiloGatewayPort = null, IReadOnlyDictionary<string, string?>? Overrides = null)
 {
     /// <summary>The presence lease of every test cluster: a gateway that stops renewing loses its users after this long.</summary>
     public const int PresenceLeaseSeconds = 4;
@@ -31,6 +33,8 @@ public sealed record ClusterSettings(Clustering Clustering, string ClusterId, st
         };
         if (Clustering == Clustering.Redis)
             environment["ConnectionStrings__Redis"] = RedisConnectionString ?? throw new InvalidOperationException("Redis clustering needs a Redis connection string.");
+        foreach (var (key, value) in Overrides ?? new Dictionary<string, string?>())
+            environment[key] = value;
         return environment;
     }
 

@@ -75,6 +75,9 @@ public sealed class GatewayProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM: the gateway drains (see <see cref="ManagedProcess.Terminate"/>).</summary>
+    public void Terminate() => Process.Terminate();
+
     /// <summary>SIGKILL: the gateway and every connection on it vanish without a close handshake.</summary>
     public void Kill() => Process.Kill();
 

@@ -90,7 +90,7 @@ public sealed class ManagedProcess : IDisposable
         }
 
         if (first != seen.Task)
-            throw new ProcessExitedException($"{Name} (pid {Id}) exited with code {ExitCode()} before printing '{text}'. {DescribeOutput()}");
+            throw new ProcessExitedException($"{Name} (pid {Id}) exited with code {ExitCodeText()} before printing '{text}'. {DescribeOutput()}");
     }
 
     /// <summary>The last lines of stdout and stderr, interleaved as they arrived.</summary>
@@ -101,6 +101,22 @@ public sealed class ManagedProcess : IDisposable
             var shown = _output.Skip(Math.Max(0, _output.Count - lines)).ToList();
             return $"Last {shown.Count} lines of output of {Name} (pid {Id}):\n{string.Join('\n', shown)}";
         }
+    }
+
+    /// <summary>The exit code once the process has exited; null while it runs.</summary>
+    public int? ExitCode => HasExited && int.TryParse(ExitCodeText(), System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
+
+    /// <summary>
+    /// SIGTERM to this process (by its PID), as an orchestrator stops a container: the process may shut down gracefully.
+    /// Does not wait for it to exit (<see cref="Exited"/> does).
+    /// </summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0 && !HasExited)
+            throw new InvalidOperationException($"kill -TERM {Id} failed with exit code {kill.ExitCode}");
     }
 
     /// <summary>SIGKILL: the process gets no chance to clean up, as when a machine or container dies.</summary>
@@ -136,7 +152,7 @@ public sealed class ManagedProcess : IDisposable
         }
     }
 
-    private string ExitCode()
+    private string ExitCodeText()
     {
         try
         {

@@ -58,6 +58,9 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM: the silo leaves the cluster gracefully (see <see cref="ManagedProcess.Terminate"/>).</summary>
+    public void Terminate() => Process.Terminate();
+
     /// <summary>SIGKILL: the silo vanishes without leaving the cluster.</summary>
     public void Kill() => Process.Kill();
 

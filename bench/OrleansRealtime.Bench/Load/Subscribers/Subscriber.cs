@@ -62,6 +62,13 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
     public virtual Task ReconnectAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} does not reconnect");
 
+    /// <summary>
+    /// As <see cref="ReconnectAsync(CancellationToken)"/>, but to another node (its own is gone, e.g. a killed
+    /// gateway): the new connection resumes there.
+    /// </summary>
+    public virtual Task ReconnectAsync(SubscriberEndpoint endpoint, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not reconnect");
+
     /// <summary>Aborts the connection (no closing handshake: 1,000 of them would only slow the bench down).</summary>
     public abstract void Dispose();
 

@@ -57,6 +57,21 @@ internal sealed class SubscriberSet : IDisposable
     }
 
     /// <summary>
+    /// Moves <paramref name="which"/> (subscribers of this set whose node is gone) to <paramref name="nodes"/>, the i-th
+    /// to <paramref name="nodes"/>[i mod n], each resuming after the last message it received; returns the time taken.
+    /// </summary>
+    public async Task<TimeSpan> MoveAsync(IReadOnlyList<Subscriber> which, IReadOnlyList<Uri> nodes, int parallelism, CancellationToken cancellationToken)
+    {
+        var endpoints = nodes.Select(node => new SubscriberEndpoint(node, _handler)).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, which.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => await which[i].ReconnectAsync(endpoints[i % endpoints.Length], ct));
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
     /// The reconnect storm: every subscriber drops its connection and reconnects at once (each to its node), recovering
     /// where the system can. Returns when all are subscribed again; throws when one could not within <paramref name="timeout"/>.
     /// </summary>

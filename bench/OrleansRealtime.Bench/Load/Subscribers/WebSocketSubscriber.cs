@@ -36,6 +36,12 @@ internal sealed class WebSocketSubscriber : Subscriber
         return OpenAsync(cancellationToken);
     }
 
+    public override Task ReconnectAsync(SubscriberEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        _endpoint = endpoint;
+        return ReconnectAsync(cancellationToken);
+    }
+
     public override async Task ReconnectAsync(CancellationToken cancellationToken)
     {
         var old = _socket;
