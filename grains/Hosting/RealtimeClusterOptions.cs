@@ -36,6 +36,9 @@ public sealed class RealtimeClusterOptions
     public const int DefaultStreamPollingPeriodMs = 10;
     public const int DefaultStreamQueues = 4;
 
+    /// <summary>The name under <c>ConnectionStrings</c> of the Redis that clustering and storage use.</summary>
+    public const string RedisConnectionStringName = "Redis";
+
     public ClusteringMode Clustering { get; set; } = ClusteringMode.Embedded;
 
     /// <summary>Null picks the natural default: Redis with Redis clustering, memory otherwise.</summary>
@@ -104,6 +107,6 @@ public sealed class RealtimeClusterOptions
     internal static void Bind(IConfiguration configuration, RealtimeClusterOptions options)
     {
         configuration.GetSection(Section).Bind(options);
-        options.RedisConnectionString = configuration.GetConnectionString("Redis");
+        options.RedisConnectionString = configuration.GetConnectionString(RedisConnectionStringName);
     }
 }
