@@ -21,7 +21,7 @@ namespace OrleansRealtime.Silo.Health;
 /// </remarks>
 internal sealed partial class SiloHealthListener(
     RealtimeClusterOptions options, IServiceProvider services, ILoggerFactory loggers, ILogger<SiloHealthListener> logger)
-    : IHostedService, IAsyncDisposable
+    : IHostedService
 {
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
@@ -51,16 +51,15 @@ internal sealed partial class SiloHealthListener(
         LogListening(logger, options.ListenOnAnyAddress ? "*" : options.AdvertisedAddress.ToString(), port);
     }
 
+    // Hosted services stop in reverse order: this one, registered first, stops last, so the probes answer (readiness
+    // with 503 once the silo is shutting down) until the silo has left its cluster.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
-            await _server.StopAsync(cancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-            await _server.DisposeAsync();
+        if (_server is null)
+            return;
+        await _server.StopAsync(cancellationToken);
+        await _server.DisposeAsync();
+        _server = null;
     }
 
     private Task AnswerAsync(HttpContext context)
