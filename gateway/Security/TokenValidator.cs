@@ -31,10 +31,8 @@ internal sealed class TokenValidator
         var keys = new List<SecurityKey>();
         if (!string.IsNullOrEmpty(auth.JwtSecret))
         {
-            var secret = Encoding.UTF8.GetBytes(auth.JwtSecret);
-            if (secret.Length < 32)
-                throw new OptionsValidationException(AuthOptions.Section, typeof(AuthOptions), ["Realtime:Auth:JwtSecret must be at least 32 bytes for HS256"]);
-            keys.Add(new SymmetricSecurityKey(secret));
+            // AuthOptionsValidator has refused a secret shorter than HS256 needs before anything resolves this.
+            keys.Add(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.JwtSecret)));
         }
 
         foreach (var key in auth.PublicKeys)

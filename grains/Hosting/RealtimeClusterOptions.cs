@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 
@@ -35,6 +36,9 @@ public sealed class RealtimeClusterOptions
     public const int DefaultStreamPollingPeriodMs = 10;
     public const int DefaultStreamQueues = 4;
 
+    /// <summary>The name under <c>ConnectionStrings</c> of the Redis that clustering and storage use.</summary>
+    public const string RedisConnectionStringName = "Redis";
+
     public ClusteringMode Clustering { get; set; } = ClusteringMode.Embedded;
 
     /// <summary>Null picks the natural default: Redis with Redis clustering, memory otherwise.</summary>
@@ -44,50 +48,65 @@ public sealed class RealtimeClusterOptions
 
     public string ServiceId { get; set; } = "orleans-realtime";
 
+    [Range(1, 65535)]
     public int SiloPort { get; set; } = DefaultSiloPort;
 
     /// <summary>The silo's client gateway port; with <see cref="ClusteringMode.Localhost"/>, the port gateways connect to.</summary>
+    [Range(1, 65535)]
     public int GatewayPort { get; set; } = DefaultGatewayPort;
 
     /// <summary>The address a silo advertises to the cluster (the pod IP on Kubernetes); loopback when unset.</summary>
     public string? AdvertisedIP { get; set; }
 
     /// <summary>How often stream pulling agents read their queues. Lower is lower latency and more idle CPU.</summary>
+    [Range(1, 10_000)]
     public int StreamPollingPeriodMs { get; set; } = DefaultStreamPollingPeriodMs;
 
     /// <summary>Number of memory stream queues (spreads pulling across agents and silos).</summary>
+    [Range(1, 256)]
     public int StreamQueues { get; set; } = DefaultStreamQueues;
+
+    /// <summary>
+    /// The silo's name in the membership table and logs (the pod name on Kubernetes, from the downward API); Orleans
+    /// makes one up when unset.
+    /// </summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>
+    /// The standalone silo's HTTP port for <c>/health/live</c> and <c>/health/ready</c> (Kubernetes probes); unset: no
+    /// health listener. It binds the same addresses as the silo ports (see <see cref="ListenOnAnyAddress"/>).
+    /// </summary>
+    [Range(1, 65535)]
+    public int? HealthPort { get; set; }
 
     public string? RedisConnectionString { get; set; }
 
     public StorageMode EffectiveStorage => Storage ?? (Clustering == ClusteringMode.Redis ? StorageMode.Redis : StorageMode.Memory);
 
+    /// <summary>The advertised address; loopback when unset. Only read once validation has accepted <see cref="AdvertisedIP"/>.</summary>
     public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIP);
 
+    /// <summary>
+    /// Silo ports listen on every interface only when the silo advertises a routable address (a pod IP); a silo that
+    /// advertises loopback, or nothing, listens on loopback alone.
+    /// </summary>
+    public bool ListenOnAnyAddress => !IPAddress.IsLoopback(AdvertisedAddress);
+
+    /// <summary>
+    /// Binds the section and the connection string without judging them: a builder reads this to decide what to
+    /// register, and <see cref="RealtimeClusterOptionsValidator"/> refuses a bad configuration when the host starts
+    /// (<c>ValidateOnStart</c>), so every configuration error is reported in one place and one message.
+    /// </summary>
     public static RealtimeClusterOptions From(IConfiguration configuration)
     {
         var options = new RealtimeClusterOptions();
-        configuration.GetSection(Section).Bind(options);
-        options.RedisConnectionString = configuration.GetConnectionString("Redis");
-        options.Validate();
+        Bind(configuration, options);
         return options;
     }
 
-    /// <summary>Refuses a configuration that cannot work, with a message an operator can act on.</summary>
-    public void Validate()
+    internal static void Bind(IConfiguration configuration, RealtimeClusterOptions options)
     {
-        var needsRedis = Clustering == ClusteringMode.Redis || EffectiveStorage == StorageMode.Redis;
-        if (needsRedis && string.IsNullOrWhiteSpace(RedisConnectionString))
-        {
-            throw new InvalidOperationException(
-                "Orleans:Clustering=Redis or Orleans:Storage=Redis needs ConnectionStrings:Redis (e.g. ConnectionStrings__Redis=127.0.0.1:6379).");
-        }
-
-        if (StreamPollingPeriodMs is < 1 or > 10_000)
-            throw new InvalidOperationException("Orleans:StreamPollingPeriodMs must be between 1 and 10000.");
-        if (StreamQueues is < 1 or > 256)
-            throw new InvalidOperationException("Orleans:StreamQueues must be between 1 and 256.");
-        if (!string.IsNullOrWhiteSpace(AdvertisedIP) && !IPAddress.TryParse(AdvertisedIP, out _))
-            throw new InvalidOperationException($"Orleans:AdvertisedIP '{AdvertisedIP}' is not an IP address.");
+        configuration.GetSection(Section).Bind(options);
+        options.RedisConnectionString = configuration.GetConnectionString(RedisConnectionStringName);
     }
 }

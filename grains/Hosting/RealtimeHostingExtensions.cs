@@ -1,7 +1,9 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Gateways;
@@ -50,6 +52,8 @@ public static class RealtimeHostingExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+        if (!string.IsNullOrWhiteSpace(options.SiloName))
+            silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
 
         switch (options.Clustering)
         {
@@ -59,7 +63,19 @@ public static class RealtimeHostingExtensions
                 break;
             case ClusteringMode.Redis:
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.RedisConnectionString!));
-                silo.ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedIP is not null);
+
+                // Deferred until Orleans reads its endpoints, which is after ValidateOnStart has accepted AdvertisedIP.
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = options.AdvertisedAddress;
+                    o.SiloPort = options.SiloPort;
+                    o.GatewayPort = options.GatewayPort;
+                    if (options.ListenOnAnyAddress)
+                    {
+                        o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, options.SiloPort);
+                        o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, options.GatewayPort);
+                    }
+                });
                 break;
         }
 
@@ -75,6 +91,7 @@ public static class RealtimeHostingExtensions
     {
         options ??= RealtimeClusterOptions.From(configuration);
         silo.Services.TryAddSingleton(options);
+        silo.Services.AddRealtimeClusterValidation(configuration);
         if (options.EffectiveStorage == StorageMode.Redis)
         {
             silo.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options.RedisConnectionString!));
@@ -139,6 +156,7 @@ public static class RealtimeHostingExtensions
     {
         var options = RealtimeClusterOptions.From(configuration);
         client.Services.AddSingleton(options);
+        client.Services.AddRealtimeClusterValidation(configuration);
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.ClusterId;
@@ -159,5 +177,18 @@ public static class RealtimeHostingExtensions
 
         client.AddMemoryStreams(StreamNames.Provider);
         return client;
+    }
+
+    /// <summary>
+    /// Validates the cluster configuration when the host starts (<see cref="RealtimeClusterOptionsValidator"/>): the
+    /// builders above only read it, so a process with a wrong configuration fails in one place with one message.
+    /// </summary>
+    private static void AddRealtimeClusterValidation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RealtimeClusterOptions>()
+            .Configure(o => RealtimeClusterOptions.Bind(configuration, o))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RealtimeClusterOptions>, RealtimeClusterOptionsValidator>());
     }
 }

@@ -117,6 +117,8 @@ internal sealed class ServerUnderTest : IDisposable
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
+            // The gateway with its embedded silo, also in Production (whose appsettings say Redis clustering).
+            ["Orleans__Clustering"] = "Embedded",
             ["Orleans__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Realtime__Auth__AllowAnonymous"] = "true",

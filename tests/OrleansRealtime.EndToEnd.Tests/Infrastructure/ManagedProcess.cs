@@ -93,6 +93,24 @@ public sealed class ManagedProcess : IDisposable
             throw new ProcessExitedException($"{Name} (pid {Id}) exited with code {ExitCodeText()} before printing '{text}'. {DescribeOutput()}");
     }
 
+    /// <summary>
+    /// Waits until the process exits by itself and returns its exit code; fails with the captured output when it is
+    /// still running after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> WaitForExitCodeAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _exited.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{Name} (pid {Id}) was still running after {timeout.TotalSeconds:F0} s. {DescribeOutput()}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>The last lines of stdout and stderr, interleaved as they arrived.</summary>
     public string DescribeOutput(int lines = OutputLinesShown)
     {
