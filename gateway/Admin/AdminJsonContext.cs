@@ -47,4 +47,6 @@ internal sealed record InboxResponse(long Pending, long Dropped);
 [JsonSerializable(typeof(GroupReadResponse))]
 [JsonSerializable(typeof(AckResponse))]
 [JsonSerializable(typeof(GroupResponse))]
+[JsonSerializable(typeof(SubscriptionResponse))]
+[JsonSerializable(typeof(SubscriptionListResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -46,12 +46,16 @@ internal static class ChannelEndpoints
     }
 
     /// <summary>Documents the raw body (read by hand, so no content type restricts the route): any one JSON value.</summary>
-    internal static Task JsonBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static Task JsonBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
+        DescribeJsonBody(operation, "The message data: one JSON value.");
+
+    /// <summary>Documents a raw JSON body read by hand, described in words.</summary>
+    internal static Task DescribeJsonBody(OpenApiOperation operation, string description)
     {
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "The message data: one JSON value.",
+            Description = description,
             Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema() } },
         };
         return Task.CompletedTask;

@@ -13,6 +13,8 @@ internal enum ServerFrameType : byte
     Room,
     Presence,
     Direct,
+    Subscribed,
+    Unsubscribed,
 }
 
 internal static class ServerFrameTypes
@@ -28,6 +30,8 @@ internal static class ServerFrameTypes
         ServerFrameType.Room => "room",
         ServerFrameType.Presence => "presence",
         ServerFrameType.Direct => "direct",
+        ServerFrameType.Subscribed => "subscribed",
+        ServerFrameType.Unsubscribed => "unsubscribed",
         _ => "close",
     };
 }
