@@ -7,8 +7,8 @@ using OrleansRealtime.Gateway.Cluster;
 namespace OrleansRealtime.Gateway.Connections;
 
 /// <summary>
-/// A self-contained resume token: every subscription of a connection with the position its client has reached,
-/// as base64url JSON (<c>{"v":1,"c":[["news","e1",42],…]}</c>). It holds no server state, so a client resumes with it
+/// A self-contained resume token: every channel subscription of a connection with the position its client has reached
+/// and its filter, if any, as base64url JSON (<c>{"v":1,"c":[["news","e1",42],["alerts","e2",7,{"level":"high"}],…]}</c>). It holds no server state, so a client resumes with it
 /// on any gateway, also after the gateway that issued it is gone. It grants nothing: resuming re-subscribes through
 /// the same checks as a <c>subscribe</c> frame.
 /// </summary>
@@ -19,7 +19,7 @@ internal static class ResumeToken
     /// <summary>Tokens longer than this are refused unread (a header cannot carry more on most proxies anyway).</summary>
     public const int MaxLength = 32 * 1024;
 
-    public static string Encode(IEnumerable<KeyValuePair<string, RecoveryPosition>> positions)
+    public static string Encode(IEnumerable<(string Channel, RecoveryPosition Position, string? Filter)> subscriptions)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -27,12 +27,14 @@ internal static class ResumeToken
             writer.WriteStartObject();
             writer.WriteNumber("v"u8, Version);
             writer.WriteStartArray("c"u8);
-            foreach (var (channel, position) in positions)
+            foreach (var (channel, position, filter) in subscriptions)
             {
                 writer.WriteStartArray();
                 writer.WriteStringValue(channel);
                 writer.WriteStringValue(position.Epoch);
                 writer.WriteNumberValue(position.Offset);
+                if (filter is not null)
+                    writer.WriteRawValue(filter);
                 writer.WriteEndArray();
             }
 
@@ -43,10 +45,15 @@ internal static class ResumeToken
         return Base64Url.EncodeToString(buffer.WrittenSpan);
     }
 
-    /// <summary>Reads a token; false (with a reason) when it is not one this gateway issued in a form it understands.</summary>
-    public static bool TryDecode(string token, int maxEntries, out Dictionary<string, RecoveryPosition> positions, out string? error)
+    /// <summary>
+    /// Reads a token into positions and filters (raw JSON objects, checked when the subscription is made again) by
+    /// channel; false (with a reason) when it is not one this gateway issued in a form it understands.
+    /// </summary>
+    public static bool TryDecode(
+        string token, int maxEntries, out Dictionary<string, RecoveryPosition> positions, out Dictionary<string, string> filters, out string? error)
     {
         positions = new Dictionary<string, RecoveryPosition>(StringComparer.Ordinal);
+        filters = new Dictionary<string, string>(StringComparer.Ordinal);
         error = null;
         if (token.Length > MaxLength)
         {
@@ -85,16 +92,19 @@ internal static class ResumeToken
 
             foreach (var entry in channels.EnumerateArray())
             {
-                if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 3
+                if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() is not (3 or 4)
                     || entry[0].GetString() is not { } channel || !ChannelName.IsValid(channel)
                     || entry[1].ValueKind != JsonValueKind.String
-                    || !entry[2].TryGetInt64(out var offset) || offset < 0)
+                    || !entry[2].TryGetInt64(out var offset) || offset < 0
+                    || (entry.GetArrayLength() == 4 && entry[3].ValueKind != JsonValueKind.Object))
                 {
                     error = "resume token has an invalid entry";
                     return false;
                 }
 
                 positions[channel] = new RecoveryPosition(offset, entry[1].GetString());
+                if (entry.GetArrayLength() == 4)
+                    filters[channel] = entry[3].GetRawText();
             }
 
             return true;

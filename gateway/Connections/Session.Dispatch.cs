@@ -55,9 +55,11 @@ internal sealed partial class Session
     /// <summary>
     /// Subscribes the channels a transport was asked for when the connection opened (SSE's <c>?subscribe=</c>) and
     /// those a resume token names, each answered with an <c>ack</c> (or an <c>error</c> naming the channel). A
-    /// channel with a resume position recovers from it, exactly like <c>subscribe</c> with <c>since</c>.
+    /// channel with a resume position recovers from it, exactly like <c>subscribe</c> with <c>since</c>, and with the
+    /// filter the token kept for it.
     /// </summary>
-    public async Task SubscribeOnOpenAsync(IReadOnlyList<string> channels, IReadOnlyDictionary<string, RecoveryPosition> resume)
+    public async Task SubscribeOnOpenAsync(
+        IReadOnlyList<string> channels, IReadOnlyDictionary<string, RecoveryPosition> resume, IReadOnlyDictionary<string, string>? filters = null)
     {
         // Long polling answers its welcome outside the frame stream and never calls Welcome: the user starts here.
         StartUser();
@@ -73,6 +75,9 @@ internal sealed partial class Session
                     frame.SinceOffset = position.Offset;
                     frame.SinceEpoch = position.Epoch;
                 }
+
+                if (filters is not null && filters.TryGetValue(channel, out var filter))
+                    frame.Filter = System.Text.Encoding.UTF8.GetBytes(filter);
 
                 await DispatchAsync(frame, answer: true);
             }

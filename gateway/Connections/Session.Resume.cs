@@ -39,7 +39,7 @@ internal sealed partial class Session
         {
             return ResumeToken.Encode(_subscriptions
                 .Where(entry => entry.Value.Position is not null)
-                .Select(entry => KeyValuePair.Create(entry.Key, entry.Value.Position!.Value)));
+                .Select(entry => (entry.Key, entry.Value.Position!.Value, entry.Value.Filter?.Json)));
         }
     }
 }

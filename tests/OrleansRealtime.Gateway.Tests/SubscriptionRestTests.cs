@@ -242,6 +242,53 @@ public sealed class SubscriptionRestTests(SubscriptionRestTests.Fixture fixture)
         frame.GetProperty("code").GetString().Should().Be("limit_exceeded", "the server's subscriptions count against the client's limit too");
     }
 
+    [Fact]
+    public async Task AServerSubscriptionOfAnSseClientResumesWithLastEventIdFilterIncluded()
+    {
+        var channel = TestNames.Channel("sse-resume");
+        var client = await SseTestClient.ConnectAsync(fixture.Host.BaseUri);
+        string? token;
+        try
+        {
+            using (var response = await SubscribeAsync(new { connectionId = client.ConnectionId, channel, filter = new { keep = true } }))
+                await CreatedAsync(response);
+            await client.NextOfTypeAsync("subscribed");
+            await PublishAsync(channel, """{"keep":true,"n":1}""");
+            (await client.MessagesAsync(channel, 1)).Single().GetProperty("offset").GetInt64().Should().Be(1);
+            token = client.LastEventId;
+        }
+        finally
+        {
+            await client.DisposeAsync();
+        }
+
+        await PublishAsync(channel, """{"keep":true,"n":2}""");
+        await PublishAsync(channel, """{"keep":false,"n":3}""");
+        await PublishAsync(channel, """{"keep":true,"n":4}""");
+
+        await using var resumed = await SseTestClient.ConnectAsync(fixture.Host.BaseUri, lastEventId: token);
+        var ack = await resumed.NextOfTypeAsync("ack");
+        ack.GetProperty("channel").GetString().Should().Be(channel);
+        ack.GetProperty("recovered").GetBoolean().Should().BeTrue();
+        await PublishAsync(channel, """{"keep":false,"n":5}""");
+        await PublishAsync(channel, """{"keep":true,"n":6}""");
+        var messages = await resumed.MessagesAsync(channel, 3);
+        messages.Select(m => m.GetProperty("offset").GetInt64()).Should().Equal([2, 4, 6], "the token resumes the subscription after offset 1 with its filter");
+    }
+
+    [Fact]
+    public async Task AServerSubscriptionOfAPollingClientIsDeliveredThroughItsCursor()
+    {
+        await using var client = await PollingTestClient.ConnectAsync(fixture.Host.BaseUri, pollSeconds: 1);
+        var channel = TestNames.Channel("polling");
+        using (var response = await SubscribeAsync(new { connectionId = client.ConnectionId, channel }))
+            await CreatedAsync(response);
+
+        (await client.NextOfTypeAsync("subscribed")).GetProperty("channel").GetString().Should().Be(channel);
+        await PublishAsync(channel, "7");
+        (await client.MessagesAsync(channel, 1)).Single().GetProperty("data").GetInt32().Should().Be(7);
+    }
+
     private async Task<HttpResponseMessage> SubscribeAsync(object body) =>
         await Http.SendJsonAsync("POST", "/api/subscriptions", JsonSerializer.Serialize(body));
 

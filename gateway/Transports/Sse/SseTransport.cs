@@ -55,8 +55,8 @@ internal sealed partial class SseTransport(
             session.Welcome();
             var writer = WriteLoopAsync(response, session, context.RequestAborted);
 
-            var resume = ReadResumeToken(context, session);
-            await session.SubscribeOnOpenAsync(channels, resume);
+            var (resume, filters) = ReadResumeToken(context, session);
+            await session.SubscribeOnOpenAsync(channels, resume, filters);
             await writer;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -70,19 +70,19 @@ internal sealed partial class SseTransport(
     }
 
     /// <summary>The resume token of a reconnecting client; an unreadable one is answered with an error event and ignored.</summary>
-    private Dictionary<string, RecoveryPosition> ReadResumeToken(HttpContext context, Session session)
+    private (Dictionary<string, RecoveryPosition> Positions, Dictionary<string, string> Filters) ReadResumeToken(HttpContext context, Session session)
     {
         var token = context.Request.Headers["Last-Event-ID"].ToString();
         if (token.Length == 0)
             token = context.Request.Query["lastEventId"].ToString();
         if (token.Length == 0)
-            return [];
+            return ([], []);
 
-        if (ResumeToken.TryDecode(token, services.Limits.MaxSubscriptionsPerConnection, out var positions, out var error))
-            return positions;
+        if (ResumeToken.TryDecode(token, services.Limits.MaxSubscriptionsPerConnection, out var positions, out var filters, out var error))
+            return (positions, filters);
 
         session.Reject($"Last-Event-ID ignored: {error}; subscriptions start without recovery");
-        return [];
+        return ([], []);
     }
 
     private async Task WriteLoopAsync(HttpResponse response, Session session, CancellationToken aborted)
