@@ -52,8 +52,11 @@ internal sealed class MessageFilter
 
         if (terms.Count > MaxTerms)
             throw ProtocolException.BadRequest($"a filter tests at most {MaxTerms} fields");
-        return terms.Count == 0 ? null : new MessageFilter([.. terms], System.Text.Encoding.UTF8.GetString(json.Span));
+        return terms.Count == 0 ? null : new MessageFilter([.. terms], Compact(json));
     }
+
+    /// <summary>The filter object on one line (frames and SSE <c>data:</c> lines carry it), however it was spaced when given.</summary>
+    private static string Compact(ReadOnlyMemory<byte> json) => System.Text.Json.Nodes.JsonNode.Parse(json.Span)!.ToJsonString();
 
     public bool Matches(ReadOnlySpan<byte> data)
     {
