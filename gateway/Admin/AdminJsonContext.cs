@@ -8,7 +8,16 @@ namespace OrleansRealtime.Gateway.Admin;
 internal sealed record PublishResponse(long Offset, string Epoch);
 
 /// <summary>A channel's state on the admin API.</summary>
-internal sealed record ChannelResponse(string Channel, string Epoch, long Offset, int HistoryLength, IReadOnlyDictionary<string, int> Subscribers, long Published);
+internal sealed record ChannelResponse(
+    string Channel, string Epoch, long Offset, int HistoryLength, IReadOnlyDictionary<string, int> Subscribers, long Published, ChannelRates Rates)
+{
+    public static ChannelResponse From(OrleansRealtime.Channels.ChannelInfo info) => new(
+        info.Channel, info.Epoch, info.Offset, info.HistoryLength, info.Subscribers, info.Published,
+        new ChannelRates(info.PublishedPerSecond, OrleansRealtime.Channels.ChannelInfo.RateWindowSeconds));
+}
+
+/// <summary>A channel's rates, counted by its grain: messages published per second over the last <c>windowSeconds</c>.</summary>
+internal sealed record ChannelRates(double PublishedPerSecond, int WindowSeconds);
 
 /// <summary>One connection on the admin API: who, how, what it subscribes to, and how much is waiting to be sent.</summary>
 internal sealed record ConnectionResponse(
@@ -47,4 +56,6 @@ internal sealed record InboxResponse(long Pending, long Dropped);
 [JsonSerializable(typeof(GroupReadResponse))]
 [JsonSerializable(typeof(AckResponse))]
 [JsonSerializable(typeof(GroupResponse))]
+[JsonSerializable(typeof(SubscriptionResponse))]
+[JsonSerializable(typeof(SubscriptionListResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

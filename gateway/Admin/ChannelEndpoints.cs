@@ -38,7 +38,8 @@ internal static class ChannelEndpoints
         channels.MapGet("/{channel}", InfoAsync)
             .WithName("GetChannel")
             .WithSummary("A channel's state")
-            .WithDescription("Offset, epoch, history length, messages published and subscribers per gateway.")
+            .WithDescription($"Offset, epoch, history length, messages published since the channel's grain activated, subscribers per gateway, and " +
+                             $"'rates': messages published per second over the last {ChannelInfo.RateWindowSeconds} s.")
             .Produces<ChannelResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -46,12 +47,16 @@ internal static class ChannelEndpoints
     }
 
     /// <summary>Documents the raw body (read by hand, so no content type restricts the route): any one JSON value.</summary>
-    internal static Task JsonBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static Task JsonBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken) =>
+        DescribeJsonBody(operation, "The message data: one JSON value.");
+
+    /// <summary>Documents a raw JSON body read by hand, described in words.</summary>
+    internal static Task DescribeJsonBody(OpenApiOperation operation, string description)
     {
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "The message data: one JSON value.",
+            Description = description,
             Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema() } },
         };
         return Task.CompletedTask;
@@ -92,9 +97,7 @@ internal static class ChannelEndpoints
     {
         RequireChannel(channel);
         var info = await cluster.GetInfoAsync(channel);
-        return Results.Json(
-            new ChannelResponse(info.Channel, info.Epoch, info.Offset, info.HistoryLength, info.Subscribers, info.Published),
-            AdminJsonContext.Default.ChannelResponse);
+        return Results.Json(ChannelResponse.From(info), AdminJsonContext.Default.ChannelResponse);
     }
 
     private static void RequireChannel(string channel)

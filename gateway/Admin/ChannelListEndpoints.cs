@@ -27,7 +27,7 @@ internal static class ChannelListEndpoints
         var names = await cluster.ListChannelNamesAsync(after, pageSize);
         var infos = await Task.WhenAll(names.Select(name => cluster.GetInfoAsync(name).AsTask()));
         var channels = infos
-            .Select(info => new ChannelResponse(info.Channel, info.Epoch, info.Offset, info.HistoryLength, info.Subscribers, info.Published))
+            .Select(ChannelResponse.From)
             .ToList();
         var next = names.Count == pageSize ? names[^1] : null;
         return Results.Json(new ChannelListResponse(channels, next), AdminJsonContext.Default.ChannelListResponse);

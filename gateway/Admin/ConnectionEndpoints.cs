@@ -71,11 +71,15 @@ internal static class ConnectionEndpoints
     /// The connection the other gateways found; not found is only certain when every gateway answered, otherwise
     /// a silent one may hold it and the client should retry (<c>unavailable</c>).
     /// </summary>
-    private static ConnectionSummary Found(ConnectionLookup lookup) => lookup switch
+    private static ConnectionSummary Found(ConnectionLookup lookup) => Found(lookup.Connection, lookup.Unreachable);
+
+    /// <summary>What the gateway holding the connection answered (see above), for every command routed through the gateway directory.</summary>
+    internal static T Found<T>(T? answer, IReadOnlyList<string> unreachable)
+        where T : class => answer switch
     {
-        { Connection: { } connection } => connection,
-        { Unreachable.Count: 0 } => throw new ProtocolException(ErrorCode.NotFound, "no open connection with this id on any gateway"),
+        { } found => found,
+        _ when unreachable.Count == 0 => throw new ProtocolException(ErrorCode.NotFound, "no open connection with this id on any gateway"),
         _ => throw new ProtocolException(
-            ErrorCode.Unavailable, $"no gateway that answered holds this connection, and {string.Join(", ", lookup.Unreachable)} did not answer; retry shortly"),
+            ErrorCode.Unavailable, $"no gateway that answered holds this connection, and {string.Join(", ", unreachable)} did not answer; retry shortly"),
     };
 }

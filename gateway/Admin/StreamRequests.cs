@@ -139,7 +139,7 @@ internal static class StreamRequests
         return new NewStreamEvent(eventName, JsonMarshal.GetRawUtf8Value(data).ToArray());
     }
 
-    private static JsonDocument Parse(byte[] body)
+    internal static JsonDocument Parse(byte[] body)
     {
         try
         {
@@ -151,10 +151,10 @@ internal static class StreamRequests
         }
     }
 
-    private static JsonElement RequireObject(JsonElement element, string what) =>
+    internal static JsonElement RequireObject(JsonElement element, string what) =>
         element.ValueKind == JsonValueKind.Object ? element : throw ProtocolException.BadRequest($"{what} must be a JSON object");
 
-    private static void RefuseUnknown(JsonElement element, string[] known, string prefix)
+    internal static void RefuseUnknown(JsonElement element, string[] known, string prefix)
     {
         foreach (var property in element.EnumerateObject())
         {
@@ -163,7 +163,7 @@ internal static class StreamRequests
         }
     }
 
-    private static string RequiredString(JsonElement element, string property)
+    internal static string RequiredString(JsonElement element, string property)
     {
         if (!element.TryGetProperty(property, out var value))
             throw ProtocolException.BadRequest($"'{property}' is required");
@@ -171,7 +171,7 @@ internal static class StreamRequests
     }
 
     /// <summary>An optional non-negative integer (absent or null: null).</summary>
-    private static long? OptionalLong(JsonElement element, string property, string path)
+    internal static long? OptionalLong(JsonElement element, string property, string path)
     {
         if (!element.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;

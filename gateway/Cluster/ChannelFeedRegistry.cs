@@ -69,13 +69,10 @@ internal partial class ChannelFeedRegistry(
     }
 
     /// <summary>
-    /// Makes a joined subscription live once its feed is ready, answering the request through the feed so the ack,
-    /// any recovered history and live messages reach the session in order. On failure the subscription is released.
+    /// Makes a joined subscription live once its feed is ready, answering the request with <paramref name="ack"/> (null:
+    /// no answer on success) through the feed so the ack, any recovered history and live messages reach the session in
+    /// order. On failure the subscription is released.
     /// </summary>
-    public Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, ReadOnlyMemory<byte> requestId, bool answer) =>
-        ActivateAsync(subscription, since, answer ? (position, recovered) => FrameWriter.SubscribeAck(requestId, subscription.Feed.Channel, position, recovered) : null);
-
-    /// <summary>Makes a joined subscription live (see above), answering with <paramref name="ack"/> (null: no answer on success).</summary>
     public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, AckWriter? ack)
     {
         var feed = subscription.Feed;

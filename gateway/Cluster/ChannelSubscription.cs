@@ -29,6 +29,9 @@ internal sealed class ChannelSubscription(ChannelFeed feed, Session session)
     /// </summary>
     public RecoveryPosition? Position { get; set; }
 
+    /// <summary>Made by the server for the connection (<c>POST /api/subscriptions</c>) rather than by its client.</summary>
+    public bool ByServer { get; set; }
+
     /// <summary>The subscription's <c>filter</c>; null delivers every message.</summary>
     public MessageFilter? Filter { get; init; }
 

@@ -28,6 +28,15 @@ internal sealed partial class ClusterAccess
     public ValueTask<ConnectionLookup> CloseRemoteConnectionAsync(string connectionId) =>
         CallAsync(GatewayDirectory.CloseConnectionAsync(connectionId), "close-connection", connectionId);
 
+    public ValueTask<SubscriptionLookup> SubscribeRemoteAsync(string connectionId, SubscriptionRequest request) =>
+        CallAsync(GatewayDirectory.SubscribeAsync(connectionId, request), "subscribe", connectionId);
+
+    public ValueTask<SubscriptionLookup> ListRemoteSubscriptionsAsync(string connectionId) =>
+        CallAsync(GatewayDirectory.ListSubscriptionsAsync(connectionId), "list-subscriptions", connectionId);
+
+    public ValueTask<SubscriptionLookup> UnsubscribeRemoteAsync(string connectionId, string subscriptionId) =>
+        CallAsync(GatewayDirectory.UnsubscribeAsync(connectionId, subscriptionId), "unsubscribe", connectionId);
+
     /// <summary>Up to <paramref name="limit"/> channel names after <paramref name="after"/>, merged in order over every directory shard.</summary>
     public async ValueTask<List<string>> ListChannelNamesAsync(string? after, int limit)
     {

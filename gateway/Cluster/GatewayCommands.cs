@@ -44,11 +44,62 @@ internal sealed class GatewayCommands(SessionRegistry sessions, GatewayInfo gate
         return summary;
     }
 
+    /// <summary>Subscribes a local connection as the server; null when this gateway does not hold it. Refusals are answered, not thrown.</summary>
+    public Task<SubscriptionAnswer?> SubscribeAsync(string connectionId, SubscriptionRequest request)
+    {
+        var name = request.Channel ?? request.Pattern;
+        if (sessions.Find(connectionId) is { } session && name is not null && session.HasSubscription(name))
+        {
+            return Task.FromResult<SubscriptionAnswer?>(new SubscriptionAnswer(
+                [], ErrorCode.BadRequest.ToWire(), $"the connection already subscribes to '{name}'; delete that subscription first", Conflict: true));
+        }
+
+        return OnSessionAsync(connectionId, async session => [await session.SubscribeByServerAsync(request)]);
+    }
+
+    /// <summary>The subscriptions of a local connection; null when this gateway does not hold it.</summary>
+    public SubscriptionAnswer? ListSubscriptions(string connectionId) =>
+        sessions.Find(connectionId) is { } session ? new SubscriptionAnswer(session.Subscriptions()) : null;
+
+    /// <summary>Removes a subscription of a local connection; null when this gateway does not hold the connection.</summary>
+    public Task<SubscriptionAnswer?> UnsubscribeAsync(string connectionId, string subscriptionId) =>
+        OnSessionAsync(connectionId, async session =>
+        {
+            if (!SubscriptionId.TryParse(subscriptionId, out var owner, out var kind, out var name) || owner != connectionId
+                || await session.UnsubscribeByServerAsync(kind, name) is not { } removed)
+            {
+                throw new ProtocolException(ErrorCode.NotFound, "the connection has no subscription with this id");
+            }
+
+            return [removed];
+        });
+
     Task<IReadOnlyList<ConnectionSummary>> IGatewayObserver.ListConnectionsAsync(string? after, int limit) => Task.FromResult(List(after, limit));
 
     Task<ConnectionSummary?> IGatewayObserver.GetConnectionAsync(string connectionId) => Task.FromResult(Find(connectionId));
 
     Task<ConnectionSummary?> IGatewayObserver.CloseConnectionAsync(string connectionId) => Task.FromResult(Close(connectionId));
+
+    Task<SubscriptionAnswer?> IGatewayObserver.SubscribeAsync(string connectionId, SubscriptionRequest request) => SubscribeAsync(connectionId, request);
+
+    Task<SubscriptionAnswer?> IGatewayObserver.ListSubscriptionsAsync(string connectionId) => Task.FromResult(ListSubscriptions(connectionId));
+
+    Task<SubscriptionAnswer?> IGatewayObserver.UnsubscribeAsync(string connectionId, string subscriptionId) => UnsubscribeAsync(connectionId, subscriptionId);
+
+    /// <summary>Runs a subscription command on a local session, answering a protocol refusal as a value so it can cross the cluster.</summary>
+    private async Task<SubscriptionAnswer?> OnSessionAsync(string connectionId, Func<Session, Task<IReadOnlyList<SubscriptionSummary>>> command)
+    {
+        if (sessions.Find(connectionId) is not { } session)
+            return null;
+        try
+        {
+            return new SubscriptionAnswer(await command(session));
+        }
+        catch (ProtocolException ex)
+        {
+            return new SubscriptionAnswer([], ex.Code.ToWire(), ex.Message);
+        }
+    }
 
     private ConnectionSummary Describe(Session session) => new(
         session.ConnectionId,

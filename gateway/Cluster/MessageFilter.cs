@@ -16,7 +16,14 @@ internal sealed class MessageFilter
 
     private readonly Term[] _terms;
 
-    private MessageFilter(Term[] terms) => _terms = terms;
+    private MessageFilter(Term[] terms, string json)
+    {
+        _terms = terms;
+        Json = json;
+    }
+
+    /// <summary>The filter as it was given (a JSON object), for the admin API and <c>subscribed</c> frames.</summary>
+    public string Json { get; }
 
     /// <summary>The filter a frame's raw <c>filter</c> object describes; null when absent or empty. Throws <c>bad_request</c>.</summary>
     public static MessageFilter? Parse(ReadOnlyMemory<byte> json)
@@ -45,8 +52,11 @@ internal sealed class MessageFilter
 
         if (terms.Count > MaxTerms)
             throw ProtocolException.BadRequest($"a filter tests at most {MaxTerms} fields");
-        return terms.Count == 0 ? null : new MessageFilter([.. terms]);
+        return terms.Count == 0 ? null : new MessageFilter([.. terms], Compact(json));
     }
+
+    /// <summary>The filter object on one line (frames and SSE <c>data:</c> lines carry it), however it was spaced when given.</summary>
+    private static string Compact(ReadOnlyMemory<byte> json) => System.Text.Json.Nodes.JsonNode.Parse(json.Span)!.ToJsonString();
 
     public bool Matches(ReadOnlySpan<byte> data)
     {

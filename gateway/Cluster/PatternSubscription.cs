@@ -13,6 +13,9 @@ internal sealed class PatternSubscription(PatternFeed feed, Session session, Mes
 
     public MessageFilter? Filter { get; } = filter;
 
+    /// <summary>Made by the server for the connection (<c>POST /api/subscriptions</c>) rather than by its client.</summary>
+    public bool ByServer { get; set; }
+
     /// <summary>Set under the feed's lock when the subscription is acknowledged.</summary>
     public bool Live { get; set; }
 

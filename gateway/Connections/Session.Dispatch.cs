@@ -55,7 +55,8 @@ internal sealed partial class Session
     /// <summary>
     /// Subscribes the channels a transport was asked for when the connection opened (SSE's <c>?subscribe=</c>) and
     /// the channels and streams a resume token names, each answered with an <c>ack</c> (or an <c>error</c> naming it).
-    /// A subscription with a resume position recovers from it, exactly like <c>subscribe</c> with <c>since</c>.
+    /// A subscription with a resume position recovers from it, exactly like <c>subscribe</c> with <c>since</c>, and a
+    /// channel with the filter the token kept for it.
     /// </summary>
     public async Task SubscribeOnOpenAsync(IReadOnlyList<string> channels, ResumePositions positions)
     {
@@ -74,6 +75,9 @@ internal sealed partial class Session
                     frame.SinceOffset = position.Offset;
                     frame.SinceEpoch = position.Epoch;
                 }
+
+                if (positions.Filters.TryGetValue(channel, out var filter))
+                    frame.Filter = System.Text.Encoding.UTF8.GetBytes(filter);
 
                 await DispatchAsync(frame, answer: true);
             }
@@ -214,7 +218,16 @@ internal sealed partial class Session
         var channel = RequireChannel(frame.Channel);
         Authorize(RequireIdentity().Grants.CanSubscribe(channel), "subscribe to", channel);
         var filter = MessageFilter.Parse(frame.Filter);
+        var since = frame.HasSince ? new RecoveryPosition(frame.SinceOffset, frame.SinceEpoch) : (RecoveryPosition?)null;
+        await SubscribeChannelAsync(channel, filter, since, answer ? (position, recovered) => FrameWriter.SubscribeAck(frame.Id, channel, position, recovered) : null, byServer: false);
+    }
 
+    /// <summary>
+    /// Subscribes this connection to a channel under its limits (the core of a <c>subscribe</c> frame and of a server-side
+    /// subscription); <paramref name="ack"/> writes the answer that precedes any recovered and live message.
+    /// </summary>
+    private async ValueTask SubscribeChannelAsync(string channel, MessageFilter? filter, RecoveryPosition? since, AckWriter? ack, bool byServer)
+    {
         ChannelSubscription subscription;
         lock (_subscriptions)
         {
@@ -230,13 +243,13 @@ internal sealed partial class Session
             // Recorded while still pending, before the ack can be written: a resume token written after the ack
             // must already name this subscription.
             subscription = _services.Feeds.Join(this, channel, filter);
+            subscription.ByServer = byServer;
             _subscriptions[channel] = subscription;
         }
 
-        var since = frame.HasSince ? new RecoveryPosition(frame.SinceOffset, frame.SinceEpoch) : (RecoveryPosition?)null;
         try
         {
-            await _services.Feeds.ActivateAsync(subscription, since, frame.Id, answer);
+            await _services.Feeds.ActivateAsync(subscription, since, ack);
         }
         catch
         {
@@ -303,7 +316,7 @@ internal sealed partial class Session
             Send(FrameWriter.HistoryAck(frame.Id, channel, page));
     }
 
-    private static string RequireChannel(string? channel)
+    internal static string RequireChannel(string? channel)
     {
         if (channel is null)
             throw ProtocolException.BadRequest("missing field 'channel'");

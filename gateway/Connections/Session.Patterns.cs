@@ -20,8 +20,16 @@ internal sealed partial class Session
         if (frame.HasSince)
             throw ProtocolException.BadRequest("'since' is not supported with a pattern: recover each channel with its own subscription");
         AuthorizeSubscribe(pattern);
-        var filter = MessageFilter.Parse(frame.Filter);
+        if (await SubscribePatternAsync(pattern, MessageFilter.Parse(frame.Filter), byServer: false) && answer)
+            Send(FrameWriter.PatternAck(frame.Id, pattern));
+    }
 
+    /// <summary>
+    /// Subscribes this connection to a pattern under its limits (the core of a <c>subscribe</c> frame and of a
+    /// server-side subscription); false when the connection closed meanwhile.
+    /// </summary>
+    private async ValueTask<bool> SubscribePatternAsync(string pattern, MessageFilter? filter, bool byServer)
+    {
         PatternSubscription subscription;
         lock (_extras)
         {
@@ -30,9 +38,10 @@ internal sealed partial class Session
             if (SubscriptionCount() >= _services.Limits.MaxSubscriptionsPerConnection)
                 throw new ProtocolException(ErrorCode.LimitExceeded, $"at most {_services.Limits.MaxSubscriptionsPerConnection} subscriptions per connection");
             if (Volatile.Read(ref _disposed) != 0)
-                return;
+                return false;
 
             subscription = _services.Patterns.Join(this, pattern, filter);
+            subscription.ByServer = byServer;
             _patterns[pattern] = subscription;
         }
 
@@ -51,8 +60,7 @@ internal sealed partial class Session
             throw;
         }
 
-        if (answer)
-            Send(FrameWriter.PatternAck(frame.Id, pattern));
+        return true;
     }
 
     private void UnsubscribePattern(ClientFrame frame, bool answer)
@@ -70,7 +78,7 @@ internal sealed partial class Session
     /// <summary>Whether this connection's user may subscribe to a pattern: a <c>channels</c> grant must cover all it matches.</summary>
     private void AuthorizeSubscribe(string pattern) => Authorize(RequireIdentity().Grants.CanSubscribe(pattern), "subscribe to", pattern);
 
-    private static string RequirePattern(string? pattern)
+    internal static string RequirePattern(string? pattern)
     {
         if (pattern is null)
             throw ProtocolException.BadRequest("missing field 'pattern'");

@@ -53,8 +53,17 @@ internal sealed partial class Session
     public string CreateResumeToken()
     {
         List<KeyValuePair<string, RecoveryPosition>> channels;
+        Dictionary<string, string>? filters = null;
         lock (_subscriptions)
+        {
             channels = Positions(_subscriptions);
-        return ResumeToken.Encode(channels, StreamPositions());
+            foreach (var (channel, subscription) in _subscriptions)
+            {
+                if (subscription.Position is not null && subscription.Filter?.Json is { } filter)
+                    (filters ??= new(StringComparer.Ordinal))[channel] = filter;
+            }
+        }
+
+        return ResumeToken.Encode(channels, StreamPositions(), filters);
     }
 }

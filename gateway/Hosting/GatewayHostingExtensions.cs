@@ -134,7 +134,7 @@ public static class GatewayHostingExtensions
         app.MapHub<RealtimeHub>("/hub");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapAdminApi().MapChannelEndpoints().MapChannelListEndpoints().MapConnectionEndpoints().MapClusterEndpoints().MapStreamEndpoints().MapRoomEndpoints().MapPresenceEndpoints();
+        app.MapAdminApi().MapChannelEndpoints().MapChannelListEndpoints().MapConnectionEndpoints().MapClusterEndpoints().MapStreamEndpoints().MapRoomEndpoints().MapPresenceEndpoints().MapSubscriptionEndpoints();
         app.MapRealtimeObservability();
         app.MapRealtimeOpenApi();
         return app;

@@ -14,6 +14,8 @@ internal enum ServerFrameType : byte
     Presence,
     Direct,
     Event,
+    Subscribed,
+    Unsubscribed,
 }
 
 internal static class ServerFrameTypes
@@ -30,6 +32,8 @@ internal static class ServerFrameTypes
         ServerFrameType.Presence => "presence",
         ServerFrameType.Direct => "direct",
         ServerFrameType.Event => "event",
+        ServerFrameType.Subscribed => "subscribed",
+        ServerFrameType.Unsubscribed => "unsubscribed",
         _ => "close",
     };
 }

@@ -7,6 +7,7 @@ namespace OrleansRealtime.Channels;
 /// <param name="HistoryLength">How many messages the history currently retains.</param>
 /// <param name="Subscribers">Local subscriber count per gateway id, as the gateways last reported it.</param>
 /// <param name="Published">Messages published since this grain activation.</param>
+/// <param name="PublishedPerSecond">Messages published per second, averaged over the last <see cref="RateWindowSeconds"/> seconds of the channel's clock.</param>
 [GenerateSerializer, Immutable, Alias("rt.ChannelInfo")]
 public sealed record ChannelInfo(
     [property: Id(0)] string Channel,
@@ -14,4 +15,9 @@ public sealed record ChannelInfo(
     [property: Id(2)] long Offset,
     [property: Id(3)] int HistoryLength,
     [property: Id(4)] IReadOnlyDictionary<string, int> Subscribers,
-    [property: Id(5)] long Published);
+    [property: Id(5)] long Published,
+    [property: Id(6)] double PublishedPerSecond = 0)
+{
+    /// <summary>The window <see cref="PublishedPerSecond"/> averages over.</summary>
+    public const int RateWindowSeconds = 60;
+}

@@ -40,4 +40,16 @@ public interface IGatewayDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Closes the connection with this id (<c>closed_by_admin</c>) on whichever live gateway holds it.</summary>
     [Alias("close-connection"), AlwaysInterleave]
     ValueTask<ConnectionLookup> CloseConnectionAsync(string connectionId);
+
+    /// <summary>Subscribes the connection with this id, as the server, on whichever live gateway holds it.</summary>
+    [Alias("subscribe"), AlwaysInterleave]
+    ValueTask<SubscriptionLookup> SubscribeAsync(string connectionId, SubscriptionRequest request);
+
+    /// <summary>The subscriptions of the connection with this id on whichever live gateway holds it.</summary>
+    [Alias("list-subscriptions"), AlwaysInterleave]
+    ValueTask<SubscriptionLookup> ListSubscriptionsAsync(string connectionId);
+
+    /// <summary>Removes a subscription of the connection with this id on whichever live gateway holds it.</summary>
+    [Alias("unsubscribe"), AlwaysInterleave]
+    ValueTask<SubscriptionLookup> UnsubscribeAsync(string connectionId, string subscriptionId);
 }

@@ -18,4 +18,16 @@ public interface IGatewayObserver : IGrainObserver
     /// <summary>Closes this gateway's connection with this id (<c>closed_by_admin</c>); answers it as it was, or null when it has none.</summary>
     [Alias("close-connection")]
     Task<ConnectionSummary?> CloseConnectionAsync(string connectionId);
+
+    /// <summary>Subscribes this gateway's connection as the server (see <see cref="SubscriptionRequest"/>); null when it has no such connection.</summary>
+    [Alias("subscribe")]
+    Task<SubscriptionAnswer?> SubscribeAsync(string connectionId, SubscriptionRequest request);
+
+    /// <summary>Every subscription of this gateway's connection, client-made and server-made; null when it has no such connection.</summary>
+    [Alias("list-subscriptions")]
+    Task<SubscriptionAnswer?> ListSubscriptionsAsync(string connectionId);
+
+    /// <summary>Removes one subscription of this gateway's connection (its client is told); null when it has no such connection.</summary>
+    [Alias("unsubscribe")]
+    Task<SubscriptionAnswer?> UnsubscribeAsync(string connectionId, string subscriptionId);
 }

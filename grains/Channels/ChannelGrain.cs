@@ -27,6 +27,7 @@ internal sealed partial class ChannelGrain(
     private string _epoch = string.Empty;
     private long _top;
     private long _published;
+    private readonly PublishRate _rate = new();
     private IAsyncStream<ChannelMessage>? _stream;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -61,6 +62,7 @@ internal sealed partial class ChannelGrain(
         // Durable from here on: the ack may go out whatever happens to the live fan-out.
         _top = message.Offset;
         _published++;
+        _rate.Record(message.TimestampMs);
         try
         {
             await _stream!.OnNextAsync(message);
@@ -83,9 +85,10 @@ internal sealed partial class ChannelGrain(
     {
         // Read the position before awaiting: an interleaved publish may move it, and the info then stays one snapshot.
         var (epoch, top, published) = (_epoch, _top, _published);
+        var rate = _rate.PerSecond(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var subscribers = LiveSubscribers();
         var historyLength = await store.CountAsync(_channel);
-        return new ChannelInfo(_channel, epoch, top, historyLength, subscribers, published);
+        return new ChannelInfo(_channel, epoch, top, historyLength, subscribers, published, rate);
     }
 
     public ValueTask ReportSubscribersAsync(string gatewayId, int count)

@@ -60,18 +60,47 @@ internal sealed partial class GatewayDirectoryGrain(
         return new ConnectionPage(connections, Unreachable(asked, answers));
     }
 
-    public ValueTask<ConnectionLookup> FindConnectionAsync(string connectionId) =>
-        LookUpAsync(o => o.GetConnectionAsync(connectionId), "get-connection");
+    public async ValueTask<ConnectionLookup> FindConnectionAsync(string connectionId)
+    {
+        var (connection, unreachable) = await LookUpAsync(o => o.GetConnectionAsync(connectionId), "get-connection");
+        return new ConnectionLookup(connection, unreachable);
+    }
 
-    public ValueTask<ConnectionLookup> CloseConnectionAsync(string connectionId) =>
-        LookUpAsync(o => o.CloseConnectionAsync(connectionId), "close-connection");
+    public async ValueTask<ConnectionLookup> CloseConnectionAsync(string connectionId)
+    {
+        var (connection, unreachable) = await LookUpAsync(o => o.CloseConnectionAsync(connectionId), "close-connection");
+        return new ConnectionLookup(connection, unreachable);
+    }
 
-    /// <summary>Asks every live gateway at once (connection ids are unique, so at most one holds it).</summary>
-    private async ValueTask<ConnectionLookup> LookUpAsync(Func<IGatewayObserver, Task<ConnectionSummary?>> command, string operation)
+    public async ValueTask<SubscriptionLookup> SubscribeAsync(string connectionId, SubscriptionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (answer, unreachable) = await LookUpAsync(o => o.SubscribeAsync(connectionId, request), "subscribe");
+        return new SubscriptionLookup(answer, unreachable);
+    }
+
+    public async ValueTask<SubscriptionLookup> ListSubscriptionsAsync(string connectionId)
+    {
+        var (answer, unreachable) = await LookUpAsync(o => o.ListSubscriptionsAsync(connectionId), "list-subscriptions");
+        return new SubscriptionLookup(answer, unreachable);
+    }
+
+    public async ValueTask<SubscriptionLookup> UnsubscribeAsync(string connectionId, string subscriptionId)
+    {
+        var (answer, unreachable) = await LookUpAsync(o => o.UnsubscribeAsync(connectionId, subscriptionId), "unsubscribe");
+        return new SubscriptionLookup(answer, unreachable);
+    }
+
+    /// <summary>
+    /// Asks every live gateway at once (connection ids are unique, so at most one holds it and answers non-null);
+    /// answers what the holder said and who did not answer in time.
+    /// </summary>
+    private async Task<(T? Found, List<string> Unreachable)> LookUpAsync<T>(Func<IGatewayObserver, Task<T?>> command, string operation)
+        where T : class
     {
         var asked = Live();
         var answers = await Task.WhenAll(asked.Select(m => AskAsync(m, command, operation)));
-        return new ConnectionLookup(answers.Select(a => a.Value).FirstOrDefault(c => c is not null), Unreachable(asked, answers));
+        return (answers.Select(a => a.Value).FirstOrDefault(c => c is not null), Unreachable(asked, answers));
     }
 
     /// <summary>The members whose lease is current, ordered by id; lapsed ones are dropped here rather than on a timer.</summary>

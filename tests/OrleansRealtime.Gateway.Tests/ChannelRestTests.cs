@@ -74,6 +74,10 @@ public sealed class ChannelRestTests(ChannelRestTests.Fixture fixture) : IClassF
         info.GetProperty("historyLength").GetInt32().Should().Be(3);
         info.GetProperty("epoch").GetString().Should().NotBeNullOrEmpty();
         info.GetProperty("subscribers").ValueKind.Should().Be(JsonValueKind.Object);
+        var rates = info.GetProperty("rates");
+        rates.GetProperty("windowSeconds").GetInt32().Should().Be(OrleansRealtime.Channels.ChannelInfo.RateWindowSeconds);
+        rates.GetProperty("publishedPerSecond").GetDouble().Should().BeApproximately(
+            3.0 / OrleansRealtime.Channels.ChannelInfo.RateWindowSeconds, 0.001, "the three publications are within the window (its exact edges are tested on the grain with a fake clock)");
     }
 
     public static TheoryData<string, string, string?, HttpStatusCode, string> BadRequests => new()

@@ -62,6 +62,32 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
     }
 
     [Fact]
+    public async Task InfoReportsThePublishRateOverTheLastWindowOfTheChannelsClock()
+    {
+        var grain = Grain(NewChannel());
+        var window = TimeSpan.FromSeconds(ChannelInfo.RateWindowSeconds);
+        static double Rate(int messages) => messages / (double)ChannelInfo.RateWindowSeconds;
+
+        // From the start of a second, so the window's edge falls exactly where the test advances to.
+        fixture.Clock.Advance(TimeSpan.FromMilliseconds(1000 - fixture.Clock.GetUtcNow().ToUnixTimeMilliseconds() % 1000));
+        (await grain.GetInfoAsync()).PublishedPerSecond.Should().Be(0, "nothing was published yet");
+        await PublishManyAsync(grain, 3);
+        (await grain.GetInfoAsync()).PublishedPerSecond.Should().BeApproximately(Rate(3), 0.001);
+
+        fixture.Clock.Advance(window / 2);
+        await PublishManyAsync(grain, 6);
+        (await grain.GetInfoAsync()).PublishedPerSecond.Should().BeApproximately(Rate(9), 0.001, "both bursts are within the window");
+
+        fixture.Clock.Advance(window / 2);
+        (await grain.GetInfoAsync()).PublishedPerSecond.Should().BeApproximately(Rate(6), 0.001, "the first burst left the window");
+
+        fixture.Clock.Advance(window / 2);
+        var info = await grain.GetInfoAsync();
+        info.PublishedPerSecond.Should().Be(0, "a quiet window has no rate");
+        info.Published.Should().Be(9, "the total since activation stays");
+    }
+
+    [Fact]
     public async Task AMessageCarriesTheRequestAndTheRealtimeClock()
     {
         var channel = NewChannel();

@@ -46,5 +46,37 @@ internal sealed class FakeGateway(string gatewayId, params string[] connectionId
         return connection;
     }
 
+    /// <summary>Subscriptions made through the directory, by connection: each request's channel or pattern becomes a subscription id.</summary>
+    public ConcurrentDictionary<string, List<SubscriptionSummary>> Subscriptions { get; } = new(StringComparer.Ordinal);
+
+    public async Task<SubscriptionAnswer?> SubscribeAsync(string connectionId, SubscriptionRequest request)
+    {
+        await StallAsync();
+        if (!_connections.ContainsKey(connectionId))
+            return null;
+        var summary = new SubscriptionSummary(
+            $"{connectionId}/{request.Channel ?? request.Pattern}", connectionId, GatewayId, request.Channel, request.Pattern, request.Filter, Server: true);
+        Subscriptions.GetOrAdd(connectionId, _ => []).Add(summary);
+        return new SubscriptionAnswer([summary]);
+    }
+
+    public async Task<SubscriptionAnswer?> ListSubscriptionsAsync(string connectionId)
+    {
+        await StallAsync();
+        return _connections.ContainsKey(connectionId) ? new SubscriptionAnswer(Subscriptions.GetValueOrDefault(connectionId) ?? []) : null;
+    }
+
+    public async Task<SubscriptionAnswer?> UnsubscribeAsync(string connectionId, string subscriptionId)
+    {
+        await StallAsync();
+        if (!_connections.ContainsKey(connectionId))
+            return null;
+        var removed = Subscriptions.GetValueOrDefault(connectionId)?.Find(s => s.Id == subscriptionId);
+        if (removed is null)
+            return new SubscriptionAnswer([], "not_found", "no such subscription");
+        Subscriptions[connectionId].Remove(removed);
+        return new SubscriptionAnswer([removed]);
+    }
+
     private Task StallAsync() => Stalled?.Task ?? Task.CompletedTask;
 }

@@ -128,6 +128,28 @@ public sealed class GatewayDirectoryGrainTests(MemoryChannelClusterFixture fixtu
     }
 
     [Fact]
+    public async Task SubscriptionCommandsReachTheGatewayHoldingTheConnectionWithItsAnswer()
+    {
+        var a = new FakeGateway("gw-a", "c-1");
+        var b = new FakeGateway("gw-b", "c-2");
+        await RenewAsync(a);
+        await RenewAsync(b);
+
+        var request = new SubscriptionRequest("news", Pattern: null, Filter: "{\"type\":\"x\"}", new SubscriptionSince(4, "e1"));
+        var created = (await Directory.SubscribeAsync("c-2", request)).Answer!.Subscriptions.Should().ContainSingle().Subject;
+        created.GatewayId.Should().Be("gw-b");
+        created.Filter.Should().Be("{\"type\":\"x\"}", "the request crosses the cluster whole");
+        a.Subscriptions.Should().BeEmpty();
+
+        (await Directory.ListSubscriptionsAsync("c-2")).Answer!.Subscriptions.Should().Equal(created);
+        (await Directory.UnsubscribeAsync("c-2", created.Id)).Answer!.Subscriptions.Should().Equal(created);
+
+        var refused = (await Directory.UnsubscribeAsync("c-2", created.Id)).Answer!;
+        (refused.Code, refused.Subscriptions.Count).Should().Be(("not_found", 0), "the holder's refusal comes back as its answer");
+        (await Directory.SubscribeAsync("c-9", request)).Should().BeEquivalentTo(new SubscriptionLookup(null, []), "no gateway holds c-9");
+    }
+
+    [Fact]
     public async Task AGatewayThatDoesNotAnswerIsReportedUnreachableWhileOthersAnswer()
     {
         var stalled = new FakeGateway("gw-stalled", "c-1") { Stalled = new TaskCompletionSource() };
