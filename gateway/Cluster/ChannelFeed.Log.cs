@@ -25,4 +25,7 @@ internal sealed partial class ChannelFeed
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Channel '{Channel}': unsubscribing from the stream failed")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Channel '{Channel}': could not check whether epoch {Epoch} is current; its event is left to the audit")]
+    private static partial void LogEpochCheckFailed(ILogger logger, Exception exception, string channel, string epoch);
 }

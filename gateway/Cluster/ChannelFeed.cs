@@ -237,7 +237,13 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         await _deliveryGate.WaitAsync();
         try
         {
-            if (!AdoptEpoch(item.Epoch, authoritative: false) || item.Offset <= _last)
+            if (item.Epoch != _epoch && !await IsCurrentEpochAsync(item.Epoch))
+            {
+                _registry.Metrics.Dropped("stale_epoch");
+                return;
+            }
+
+            if (item.Offset <= _last)
             {
                 _registry.Metrics.Dropped("duplicate");
                 return;
@@ -318,6 +324,40 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         {
             _deliveryGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether an event's epoch, which differs from the feed's, is the log's current one; if so the feed moves to it.
+    /// A stream event does not prove its epoch is current: a stream deleted and created again can still have events
+    /// of its old incarnation in flight (stream queues deliver what was enqueued before a subscription to it), and a
+    /// feed that started in the new incarnation has never seen the old epoch to refuse it. So the log decides, once
+    /// per epoch: a refused epoch is retired and its late events are dropped without asking again. When the log cannot
+    /// be asked, the event is dropped too; the quiet-feed audit and gap filling deliver it from history if it was real.
+    /// Called with the delivery gate held.
+    /// </summary>
+    private async Task<bool> IsCurrentEpochAsync(string epoch)
+    {
+        if (_retiredEpochs.Contains(epoch))
+            return false;
+
+        ChannelPosition position;
+        try
+        {
+            position = await _log.GetPositionAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogEpochCheckFailed(_registry.Logger, ex, Channel, epoch);
+            return false;
+        }
+
+        if (position.Epoch != epoch)
+        {
+            _retiredEpochs.Add(epoch);
+            return false;
+        }
+
+        return AdoptEpoch(epoch, authoritative: true);
     }
 
     /// <summary>

@@ -109,6 +109,7 @@ describe('demo dashboard in Chromium', () => {
         for (let n = 2; n <= 6; n++) await gateway.publish(channel, { text: `message ${n}`, n });
         await receivedCount(page, channel, 6);
         await page.click('#stream-form button[type=submit]');
+        await page.waitForFunction(() => /following live/.test(document.querySelector('#stream-status').textContent), null, { timeout: WAIT_MS });
         await page.click('#append-form button[type=submit]');
         await page.waitForFunction(() => document.querySelectorAll('#stream-events li').length >= 1, null, { timeout: WAIT_MS });
         await page.click('#cluster-form button[type=submit]');

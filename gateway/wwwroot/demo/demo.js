@@ -248,7 +248,8 @@ $('stream-form').addEventListener('submit', async (e) => {
   followedStream = name;
   $('stream-events').replaceChildren();
   try {
-    await rt.subscribeStream(name, showStreamEvent);
+    // From the start of what the stream retains: the stored events first, then live ones, without a gap between.
+    await rt.subscribeStream(name, showStreamEvent, { since: { offset: 0 } });
     $('stream-status').textContent += ', following live';
   } catch (error) {
     // Gateways without live stream subscriptions answer bad_request: show the stored events over REST instead.

@@ -23,7 +23,11 @@ public abstract class ChannelClusterFixture : IAsyncLifetime
     public const int StreamAckTimeoutMs = 3000;
     public const int StreamTrimIntervalMs = 50;
     public const int GatewayLeaseSeconds = 30;
-    public const int GatewayCommandTimeoutMs = 500;
+    /// <summary>
+    /// How long the directory waits for a (fake) gateway's answer before it calls the gateway unreachable: long enough
+    /// that a loaded machine does not make a live fake look silent; only the stalled-gateway test waits it out.
+    /// </summary>
+    public const int GatewayCommandTimeoutMs = 3000;
 
     private readonly string _clockId;
     private TestCluster? _cluster;
