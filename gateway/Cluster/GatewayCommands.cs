@@ -20,7 +20,7 @@ internal sealed class GatewayCommands(SessionRegistry sessions, GatewayInfo gate
         var page = new List<Session>();
         foreach (var session in sessions.All)
         {
-            if (after is null || string.CompareOrdinal(session.ConnectionId, after) > 0)
+            if (session.CloseReason is null && (after is null || string.CompareOrdinal(session.ConnectionId, after) > 0))
                 page.Add(session);
         }
 
@@ -32,12 +32,12 @@ internal sealed class GatewayCommands(SessionRegistry sessions, GatewayInfo gate
         return summaries;
     }
 
-    public ConnectionSummary? Find(string connectionId) => sessions.Find(connectionId) is { } session ? Describe(session) : null;
+    public ConnectionSummary? Find(string connectionId) => Open(connectionId) is { } session ? Describe(session) : null;
 
     /// <summary>Closes a local connection (its client gets a <c>close</c> frame with <c>closed_by_admin</c>, then its transport ends); answers it as it was.</summary>
     public ConnectionSummary? Close(string connectionId)
     {
-        if (sessions.Find(connectionId) is not { } session)
+        if (Open(connectionId) is not { } session)
             return null;
         var summary = Describe(session);
         session.Close(CloseReason.ClosedByAdmin);
@@ -48,7 +48,7 @@ internal sealed class GatewayCommands(SessionRegistry sessions, GatewayInfo gate
     public Task<SubscriptionAnswer?> SubscribeAsync(string connectionId, SubscriptionRequest request)
     {
         var name = request.Channel ?? request.Pattern;
-        if (sessions.Find(connectionId) is { } session && name is not null && session.HasSubscription(name))
+        if (Open(connectionId) is { } session && name is not null && session.HasSubscription(name))
         {
             return Task.FromResult<SubscriptionAnswer?>(new SubscriptionAnswer(
                 [], ErrorCode.BadRequest.ToWire(), $"the connection already subscribes to '{name}'; delete that subscription first", Conflict: true));
@@ -59,7 +59,7 @@ internal sealed class GatewayCommands(SessionRegistry sessions, GatewayInfo gate
 
     /// <summary>The subscriptions of a local connection; null when this gateway does not hold it.</summary>
     public SubscriptionAnswer? ListSubscriptions(string connectionId) =>
-        sessions.Find(connectionId) is { } session ? new SubscriptionAnswer(session.Subscriptions()) : null;
+        Open(connectionId) is { } session ? new SubscriptionAnswer(session.Subscriptions()) : null;
 
     /// <summary>Removes a subscription of a local connection; null when this gateway does not hold the connection.</summary>
     public Task<SubscriptionAnswer?> UnsubscribeAsync(string connectionId, string subscriptionId) =>
@@ -86,10 +86,16 @@ internal sealed class GatewayCommands(SessionRegistry sessions, GatewayInfo gate
 
     Task<SubscriptionAnswer?> IGatewayObserver.UnsubscribeAsync(string connectionId, string subscriptionId) => UnsubscribeAsync(connectionId, subscriptionId);
 
+    /// <summary>
+    /// The local connection with this id unless it is closing: to an administrator a connection that was closed (by
+    /// them, a time-out or its client) is gone at once, though its transport may still be flushing its last frames.
+    /// </summary>
+    private Session? Open(string connectionId) => sessions.Find(connectionId) is { CloseReason: null } session ? session : null;
+
     /// <summary>Runs a subscription command on a local session, answering a protocol refusal as a value so it can cross the cluster.</summary>
     private async Task<SubscriptionAnswer?> OnSessionAsync(string connectionId, Func<Session, Task<IReadOnlyList<SubscriptionSummary>>> command)
     {
-        if (sessions.Find(connectionId) is not { } session)
+        if (Open(connectionId) is not { } session)
             return null;
         try
         {
