@@ -77,6 +77,7 @@ function resumeTokenChannels(token) {
     const base64 = token.replace(/-/g, "+").replace(/_/g, "/");
     const json = JSON.parse(atob(base64 + "=".repeat((4 - base64.length % 4) % 4)));
     if (json?.v !== 1 || !Array.isArray(json.c)) return void 0;
+    if (Array.isArray(json.s) && json.s.length > 0) return void 0;
     const channels = json.c.map((entry) => Array.isArray(entry) ? entry[0] : void 0);
     return channels.every((c) => typeof c === "string") ? channels : void 0;
   } catch {
