@@ -309,7 +309,7 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
         await _deliveryGate.WaitAsync();
         try
         {
-            AdoptEpoch(position.Epoch, authoritative: true);
+            AdoptEpoch(position.Epoch);
             var missing = position.Offset > _last;
             if (missing)
             {
@@ -357,21 +357,19 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             return false;
         }
 
-        return AdoptEpoch(epoch, authoritative: true);
+        AdoptEpoch(epoch);
+        return true;
     }
 
     /// <summary>
-    /// A different epoch means the channel lost its history (or the stream was created again) and restarted offsets
-    /// from 1: deliver from there. A late stream event of an epoch the feed already moved on from is refused (false):
-    /// epochs never come back, so it can only be stale. The log's own position (<paramref name="authoritative"/>) is
-    /// always adopted. Called with the delivery gate held.
+    /// Moves the feed to the log's current epoch (a different one means the channel lost its history, or the stream
+    /// was created again, and offsets restarted from 1: deliver from there). The epoch left is retired, so its late
+    /// events are refused by <see cref="IsCurrentEpochAsync"/> without asking the log. Called with the delivery gate held.
     /// </summary>
-    private bool AdoptEpoch(string epoch, bool authoritative)
+    private void AdoptEpoch(string epoch)
     {
         if (epoch == _epoch)
-            return true;
-        if (!authoritative && _retiredEpochs.Contains(epoch))
-            return false;
+            return;
 
         LogEpochChanged(_registry.Logger, Channel, _epoch, epoch);
         if (_epoch.Length > 0)
@@ -382,8 +380,6 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             _epoch = epoch;
             _last = 0;
         }
-
-        return true;
     }
 
     /// <summary>
