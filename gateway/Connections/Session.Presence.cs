@@ -9,7 +9,9 @@ internal sealed partial class Session
 {
     /// <summary>Guards the subscriptions of rooms, watches, patterns and the direct log (channels keep their own lock).</summary>
     private readonly Lock _extras = new();
-    private readonly Dictionary<string, ChannelSubscription> _watches = new(StringComparer.Ordinal);
+
+    /// <summary>Users whose presence this connection watches; null until the first watch (most connections never watch).</summary>
+    private Dictionary<string, ChannelSubscription>? _watches;
     private ChannelSubscription? _direct;
     private string? _presenceUser;
 
@@ -92,10 +94,10 @@ internal sealed partial class Session
         PatternSubscription[] patterns;
         lock (_extras)
         {
-            subscriptions = [.. _rooms.Values, .. _watches.Values, .. _direct is null ? Array.Empty<ChannelSubscription>() : [_direct]];
+            subscriptions = [.. Values(_rooms), .. Values(_watches), .. _direct is null ? Array.Empty<ChannelSubscription>() : [_direct]];
             patterns = [.. _patterns.Values];
-            _rooms.Clear();
-            _watches.Clear();
+            _rooms = null;
+            _watches = null;
             _patterns.Clear();
             _direct = null;
         }
@@ -107,6 +109,9 @@ internal sealed partial class Session
         if (user is not null)
             _ = DisconnectUserAsync(user);
     }
+
+    private static IEnumerable<ChannelSubscription> Values(Dictionary<string, ChannelSubscription>? subscriptions) =>
+        subscriptions?.Values ?? Enumerable.Empty<ChannelSubscription>();
 
     private async Task DisconnectUserAsync(string user)
     {
@@ -167,6 +172,7 @@ internal sealed partial class Session
         {
             foreach (var user in users.Distinct(StringComparer.Ordinal))
             {
+                _watches ??= new(StringComparer.Ordinal);
                 if (_watches.ContainsKey(user) || Volatile.Read(ref _disposed) != 0)
                     continue;
                 if (SubscriptionCount() >= _services.Limits.MaxSubscriptionsPerConnection)
@@ -186,7 +192,7 @@ internal sealed partial class Session
     private int SubscriptionCount()
     {
         lock (_subscriptions)
-            return _subscriptions.Count + _patterns.Count + _streams.Count + _watches.Count;
+            return _subscriptions.Count + _patterns.Count + _streams.Count + (_watches?.Count ?? 0);
     }
 
     /// <summary>A user id, room or recipient must be a valid name (the rule of channel names).</summary>

@@ -9,8 +9,12 @@ internal sealed partial class Session
     /// <summary>The event name of a <c>room.send</c> without one.</summary>
     public const string DefaultRoomEvent = "message";
 
-    /// <summary>Rooms this connection joined, each followed through its room log's feed. Guarded by <see cref="_extras"/>.</summary>
-    private readonly Dictionary<string, ChannelSubscription> _rooms = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Rooms this connection joined, each followed through its room log's feed; null until the first join, because most
+    /// connections never join one and an idle connection should not carry an empty dictionary. Guarded by
+    /// <see cref="_extras"/>.
+    /// </summary>
+    private Dictionary<string, ChannelSubscription>? _rooms;
 
     /// <summary>
     /// Joins a room: the user becomes a member (with their first connection in it) and this connection follows the room's
@@ -25,6 +29,7 @@ internal sealed partial class Session
         ChannelSubscription subscription;
         lock (_extras)
         {
+            _rooms ??= new(StringComparer.Ordinal);
             if (_rooms.ContainsKey(room))
                 throw ProtocolException.BadRequest($"already in room '{room}'; leave first to join again with 'since'");
             if (_rooms.Count >= _services.Limits.MaxRoomsPerConnection)
@@ -63,7 +68,10 @@ internal sealed partial class Session
         var room = RequireName(frame.Room, "room name");
         ChannelSubscription? subscription;
         lock (_extras)
-            _rooms.Remove(room, out subscription);
+        {
+            subscription = null;
+            _rooms?.Remove(room, out subscription);
+        }
 
         if (subscription is not null)
         {
@@ -84,7 +92,7 @@ internal sealed partial class Session
         var eventName = RequireRoomEvent(frame.Event);
         lock (_extras)
         {
-            if (!_rooms.ContainsKey(room))
+            if (_rooms is null || !_rooms.ContainsKey(room))
                 throw new ProtocolException(ErrorCode.Forbidden, $"not in room '{room}': join it first");
         }
 
@@ -108,7 +116,7 @@ internal sealed partial class Session
     {
         lock (_extras)
         {
-            if (_rooms.TryGetValue(room, out var current) && ReferenceEquals(current, subscription))
+            if (_rooms is not null && _rooms.TryGetValue(room, out var current) && ReferenceEquals(current, subscription))
                 _rooms.Remove(room);
         }
 
@@ -119,7 +127,7 @@ internal sealed partial class Session
     public IReadOnlyList<string> Rooms()
     {
         lock (_extras)
-            return [.. _rooms.Keys];
+            return _rooms is null ? [] : [.. _rooms.Keys];
     }
 
     /// <summary>Whether this connection's user may join <paramref name="room"/>: the token's <c>rooms</c> claim.</summary>

@@ -65,6 +65,9 @@ internal sealed record BenchSystem(string Name, ServerKind Kind, SubscriberTrans
         new("sse", ServerKind.Gateway, SubscriberTransport.Sse),
         new("polling", ServerKind.Gateway, SubscriberTransport.Polling),
         new("signalr", ServerKind.Gateway, SubscriberTransport.SignalR),
+
+        // WebSocket again, on a gateway whose grains live in a separate silo (Redis clustering), as deployed.
+        new("websocket-silo", ServerKind.GatewayCluster, SubscriberTransport.WebSocket),
     ];
 
     public bool IsGateway => Kind is ServerKind.Gateway or ServerKind.GatewayCluster;

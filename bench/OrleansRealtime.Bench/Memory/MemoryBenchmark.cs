@@ -9,9 +9,11 @@ namespace OrleansRealtime.Bench.Memory;
 /// Memory per idle connection, per transport. Each run is a fresh gateway with the GC probe loaded (<see cref="GcProbe"/>):
 /// open the warm-up connections, settle, measure (full GC: live heap and committed; then RSS), open N more idle
 /// subscribed connections of the same transport (long polling: each with its poll outstanding), settle, measure again.
-/// Nothing is published: this is the cost of a connection that waits.
+/// Nothing is published: this is the cost of a connection that waits. RSS is the gateway's own (with a separate silo,
+/// as deployed, the grains a connection activates live in the silo and are not counted).
 /// </summary>
-internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths)
+/// <param name="redis">Redis (host:port) for a gateway with a separate silo.</param>
+internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths, string? redis)
 {
     public Task<List<MemoryRunResult>> RunAllAsync(CancellationToken cancellationToken) =>
         Interleaved.RunAsync(
@@ -27,7 +29,7 @@ internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths)
         var environment = new Dictionary<string, string>(options.Run.GatewayEnvironment, StringComparer.Ordinal);
         var (hook, dll) = GcProbe.StartupHookEnvironment(paths.BenchDll);
         environment[hook] = dll;
-        using var server = await ServerUnderTest.StartAsync(system, environment, paths, cancellationToken);
+        using var server = await ServerUnderTest.StartAsync(system, environment, paths, cancellationToken, redis);
         var settle = TimeSpan.FromSeconds(options.SettleSeconds);
         var clock = new PhaseClock();
 
@@ -35,13 +37,13 @@ internal sealed class MemoryBenchmark(MemoryOptions options, BenchPaths paths)
         await warmup.ConnectAsync([server.BaseUri], options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(settle, cancellationToken);
         var heapBefore = await GcProbe.CollectAsync(server.Pid, cancellationToken);
-        var rssBefore = server.RssKiB();
+        var rssBefore = ProcessStats.RssKiB(server.Pid);
 
         using var connections = new SubscriberSet(options.Connections, clock, system.Transport);
         var connectTime = await connections.ConnectAsync([server.BaseUri], options.Run.ConnectParallelism, cancellationToken);
         await Task.Delay(settle, cancellationToken);
         var heapAfter = await GcProbe.CollectAsync(server.Pid, cancellationToken);
-        var rssAfter = server.RssKiB();
+        var rssAfter = ProcessStats.RssKiB(server.Pid);
 
         var closed = connections.All.Concat(warmup.All).Where(s => !s.IsOpen).ToList();
         return new MemoryRunResult

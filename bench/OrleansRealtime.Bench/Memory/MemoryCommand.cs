@@ -9,7 +9,9 @@ internal static class MemoryCommand
         BenchHost.RunAsync("memory", commandLine, args, MemoryOptions.Parse, MemoryOptions.Help, async (options, paths, invocation, cancellationToken) =>
         {
             BenchHost.CheckOpenFiles(invocation.Machine, options.Connections + options.WarmupConnections);
-            var results = await new MemoryBenchmark(options, paths).RunAllAsync(cancellationToken);
+            List<MemoryRunResult> results;
+            using (var redis = await BenchRedis.StartIfNeededAsync(options.Systems, options.Run, cancellationToken))
+                results = await new MemoryBenchmark(options, paths, redis.Connection).RunAllAsync(cancellationToken);
             var report = MemoryReport.Build(results, options, invocation, MachineInfo.LoadAverageNow());
             return new BenchOutcome(report, results.Count(r => r.Failure is not null || r.Closed > 0));
         });

@@ -15,6 +15,7 @@ internal static class MemoryReport
         md.Line($"- Load average at start {invocation.Machine.LoadAverage}, at end {loadAtEnd}. Wall time {invocation.Clock.Elapsed.TotalSeconds:0} s.");
         md.Line($"- Per run: a fresh gateway (server GC, as deployed) with the bench's GC probe; {options.WarmupConnections} warm-up connections, then **before**; {options.Connections} more idle connections, each subscribed to one channel (long polling: each with a poll outstanding), then **after**. Per connection = (after − before) / {options.Connections}.");
         md.Line("- live heap = `GC.GetTotalMemory` right after a full blocking compacting GC in the gateway (what the connections keep reachable); GC committed = the GC's committed bytes after that GC; RSS = `VmRSS` after it (native buffers, sockets' managed and unmanaged state, thread stacks, GC slack).");
+        md.Line("- Every transport but `websocket-silo` runs on a gateway with its embedded silo, so the grains each connection activates (its user, its direct and presence logs, their stream rendezvous, its rate budget) count too; `websocket-silo` is a gateway whose grains live in a separate silo over Redis, as deployed, and its figures are the gateway process's alone.");
         md.Line();
 
         var byTransport = options.Systems
