@@ -16,7 +16,7 @@ internal sealed class ScaleOutBenchmark(ScaleOutOptions options, BenchPaths path
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RecoveryTimeout = ScaleOutOptions.ResumeTimeout;
 
     public Task<List<ScaleOutRunResult>> RunAllAsync(CancellationToken cancellationToken)
     {
@@ -135,7 +135,11 @@ internal sealed class ScaleOutBenchmark(ScaleOutOptions options, BenchPaths path
         cluster.KillGateway(victim);
         await WaitUntilAsync(() => doomed.All(s => !s.IsOpen), "the killed gateway's clients to notice", cancellationToken);
         var beforeMove = ResumeDiagnosis.Snapshot(doomed);
-        await subscribers.MoveAsync(doomed, [.. survivors.Select(g => g.BaseUri)], options.Run.ConnectParallelism, cancellationToken);
+        Uri[] nodes = [.. survivors.Select(g => g.BaseUri)];
+        if (options.ResumeJitterSeconds > 0)
+            await subscribers.MoveJitteredAsync(doomed, nodes, TimeSpan.FromSeconds(options.ResumeJitterSeconds), cancellationToken);
+        else
+            await subscribers.MoveAsync(doomed, nodes, options.Run.ConnectParallelism, cancellationToken);
         var back = Stopwatch.GetElapsedTime(killed);
         var target = publisher.Published;
         await WaitUntilAsync(() => doomed.All(s => s.LastSequence >= target), "the resumed clients to catch up", cancellationToken);
