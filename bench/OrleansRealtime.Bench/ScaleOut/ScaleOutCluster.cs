@@ -44,6 +44,7 @@ internal sealed class ScaleOutCluster : IDisposable
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Realtime__Presence__LeaseSeconds"] = ScaleOutOptions.Seconds(options.LeaseSeconds),
                 ["Realtime__Presence__RenewSeconds"] = ScaleOutOptions.Seconds(Math.Max(1, options.LeaseSeconds / 3)),
+                ["Realtime__History__Size"] = options.HistorySize.ToString(CultureInfo.InvariantCulture),
             };
             for (var i = 1; i <= options.Silos; i++)
                 cluster._silos.Add(await StartSiloAsync($"silo-{i}", paths.DotnetHost, silo, common, cancellationToken));

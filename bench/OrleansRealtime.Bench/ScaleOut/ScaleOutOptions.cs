@@ -21,6 +21,10 @@ internal sealed class ScaleOutOptions : IBenchOptions
           --max-lead N             how far the publisher may run ahead of the slowest subscriber [1000]
           --kill-rate R            publish rate while a gateway is killed and its clients resume (2+ gateways) [200]
           --lease S                presence lease (silos' Realtime:Presence:LeaseSeconds; gateways renew every S/3) [30]
+          --history N              messages of history per channel (Realtime:History:Size); a resume must find every
+                                   message published since its client's last one: [kill-rate × 60 s resume time-out]
+          --resume-jitter S        the killed gateway's clients reconnect all at once, each after a random delay below
+                                   S, like real clients with jittered backoff; 0: --connect-parallelism at a time [0]
         """ + "\n" + RunOptions.Help;
 
     public IReadOnlyList<int> GatewayCounts { get; private set; } = [1, 2, 3];
@@ -45,6 +49,19 @@ internal sealed class ScaleOutOptions : IBenchOptions
 
     public int LeaseSeconds { get; private set; } = 30;
 
+    /// <summary>How long the killed gateway's clients may take to resume and catch up before the run fails.</summary>
+    public static TimeSpan ResumeTimeout { get; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// History per channel. The default holds everything published at the kill rate for the whole resume time-out, so a
+    /// client that resumes in time never finds its <c>since</c> trimmed (the sizing rule of k8s/README.md).
+    /// </summary>
+    public int HistorySize => _historySize ?? (int)Math.Ceiling(KillRate * ResumeTimeout.TotalSeconds);
+
+    public double ResumeJitterSeconds { get; private set; }
+
+    private int? _historySize;
+
     public RunOptions Run { get; } = new();
 
     public static ScaleOutOptions Parse(IReadOnlyList<string> args)
@@ -57,7 +74,7 @@ internal sealed class ScaleOutOptions : IBenchOptions
     public string Describe() =>
         $"gateways={string.Join(',', GatewayCounts)}, silos={Silos}, subscribers={Subscribers}, warmup={F(WarmupSeconds)} s, duration={F(DurationSeconds)} s, " +
         $"latency-duration={F(LatencySeconds)} s at {F(RatePercent)}% of saturation, window={Window}, max-lead={MaxLead}, kill-rate={F(KillRate)} msg/s, " +
-        $"lease={LeaseSeconds} s, {Run.Describe()}";
+        $"lease={LeaseSeconds} s, history={HistorySize}, resume-jitter={F(ResumeJitterSeconds)} s, {Run.Describe()}";
 
     private bool Option(string name, Func<string> value)
     {
@@ -74,6 +91,8 @@ internal sealed class ScaleOutOptions : IBenchOptions
             case "--max-lead": MaxLead = PositiveInt(name, value()); return true;
             case "--kill-rate": KillRate = PositiveDouble(name, value()); return true;
             case "--lease": LeaseSeconds = PositiveInt(name, value()); return true;
+            case "--history": _historySize = PositiveInt(name, value()); return true;
+            case "--resume-jitter": ResumeJitterSeconds = NonNegativeDouble(name, value()); return true;
             default: return false;
         }
     }

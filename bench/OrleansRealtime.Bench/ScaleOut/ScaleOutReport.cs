@@ -44,6 +44,23 @@ internal static class ScaleOutReport
         md.Line();
         foreach (var result in results)
             md.Line($"- {OneLine(result.Summary().Trim())}");
+
+        var diagnosed = results.Where(r => r.Resume is { Examples.Count: > 0 }).ToList();
+        if (diagnosed.Count > 0)
+        {
+            md.Line();
+            md.Line("## Resumed clients' holes and incidents (first few per run)");
+            md.Line();
+            md.Line("recovered:false = the history no longer reached back to the client's `since` (announced, but still loss); a hole after recovered:true is a broken promise; slow consumer = the new gateway closed the client (close code 4008).");
+            md.Line();
+            foreach (var result in diagnosed)
+            {
+                md.Line($"- {result.Gateways} gateway(s) run {result.Run}:");
+                foreach (var example in result.Resume!.Examples)
+                    md.Line($"  - {OneLine(example)}");
+            }
+        }
+
         return md.ToString();
     }
 }

@@ -47,11 +47,24 @@ internal sealed record ScaleOutRunResult
 
     public long Duplicates { get; init; }
 
+    /// <summary>
+    /// Messages the subscribers that were never moved had yet to receive at the end of the run, before they were given
+    /// time to drain (what an immediate count would have called lost).
+    /// </summary>
+    public long InFlightAtEnd { get; init; }
+
+    /// <summary>Of <see cref="Lost"/>, what the subscribers that were never moved lost.</summary>
+    public long LostByOthers { get; init; }
+
+    /// <summary>Gateway kill: what the resumed clients were told and what they missed, by cause; null without a kill.</summary>
+    public ResumeDiagnosis? Resume { get; init; }
+
     public bool HasFindings => Failure is not null || Lost > 0 || Duplicates > 0;
 
     public string Summary() => Failure is not null
         ? $"  {Gateways} gateway(s) run {Run} failed: {Failure}"
         : $"  {Gateways} gateway(s) run {Run}: {Markdown.N0(DeliveredPerSecond)} delivered/s, {Markdown.N0(PublishedPerSecond)} published/s, " +
           $"p99 {Markdown.Ms(P99Ms)} ms at {Markdown.N0(LatencyRate)} msg/s; kill: back {Markdown.Ms(BackSeconds)} s, caught up {Markdown.Ms(CaughtUpSeconds)} s, " +
-          $"offline {Markdown.Ms(OfflineSeconds)} s; lost {Lost}, duplicates {Duplicates}";
+          $"offline {Markdown.Ms(OfflineSeconds)} s; lost {Lost} ({LostByOthers} by clients not moved, which had {InFlightAtEnd} in flight when the run ended), duplicates {Duplicates}" +
+          (Resume is null ? string.Empty : $"; {Resume.Summary()}");
 }

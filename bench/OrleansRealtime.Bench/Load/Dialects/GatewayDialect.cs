@@ -59,6 +59,12 @@ internal sealed class GatewayDialect(bool batch) : WireDialect
         return SubscribeAnswer.Accepted;
     }
 
+    public override bool? ReadRecovered(ReadOnlySpan<byte> answer) =>
+        answer.IndexOf("\"recovered\":false"u8) >= 0 ? false : answer.IndexOf("\"recovered\":true"u8) >= 0 ? true : null;
+
+    public override bool IsIncident(ReadOnlySpan<byte> message) =>
+        message.IndexOf(BenchPayload.ErrorType) >= 0 || message.IndexOf("\"type\":\"close\""u8) >= 0;
+
     public override int WritePublish(Span<byte> destination, ReadOnlySpan<byte> channel, long sequence, long request, long timestamp) =>
         BenchPayload.WritePublish(destination, channel, request, timestamp);
 

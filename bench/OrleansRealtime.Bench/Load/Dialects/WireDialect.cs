@@ -56,6 +56,12 @@ internal abstract class WireDialect
     /// <summary>Reads a message received while a subscribe is pending; <paramref name="offset"/> is the channel's top offset and <paramref name="epoch"/> its epoch where the system has them.</summary>
     public abstract SubscribeAnswer ReadSubscribeAnswer(ReadOnlySpan<byte> message, out long offset, out string? epoch);
 
+    /// <summary>What an accepted subscribe answer with recovery says about it (the gateway's <c>recovered</c>); null where the system does not say.</summary>
+    public virtual bool? ReadRecovered(ReadOnlySpan<byte> answer) => null;
+
+    /// <summary>Whether a received message that carried no delivery is one a report should show (the gateway's <c>close</c> and <c>error</c> frames).</summary>
+    public virtual bool IsIncident(ReadOnlySpan<byte> message) => false;
+
     /// <summary>
     /// Writes a publish of one <see cref="BenchPayload"/> to <paramref name="channel"/>: <paramref name="sequence"/> is the
     /// message's number in its channel (where the system has no offsets), <paramref name="request"/> the publisher's own

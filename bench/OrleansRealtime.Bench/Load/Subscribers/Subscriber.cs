@@ -18,6 +18,9 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
     private long _last;
     private volatile bool _live;
     private volatile string? _closedReason;
+    private List<Hole>? _holes;
+    private List<string>? _incidents;
+    private readonly Lock _incidentsLock = new();
 
     public LatencyHistogram Latency { get; } = new();
 
@@ -40,6 +43,35 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
     public long MissingInGaps { get; private set; }
 
     public long Duplicates { get; private set; }
+
+    /// <summary>
+    /// The last resume's <c>since</c> offset (null before any reconnect with recovery): what a hole after it is measured
+    /// against.
+    /// </summary>
+    public long? ResumedSince { get; private set; }
+
+    /// <summary>The last resume ack's top offset.</summary>
+    public long? ResumeAckOffset { get; private set; }
+
+    /// <summary>What the last resume ack said about recovery (<c>recovered</c>); null without a resume or where the system does not say.</summary>
+    public bool? Recovered { get; private set; }
+
+    /// <summary>Every hole in the sequence, with the resume it followed; empty when none (allocated on the first hole only).</summary>
+    public IReadOnlyList<Hole> Holes => _holes ?? (IReadOnlyList<Hole>)[];
+
+    /// <summary>
+    /// Every end of a connection of this subscriber (not only the first, unlike <see cref="ClosedReason"/>) and every
+    /// control frame received while live that was not a message, a ping or an ack: the server's <c>close</c> and
+    /// <c>error</c> frames. Text as received.
+    /// </summary>
+    public IReadOnlyList<string> Incidents
+    {
+        get
+        {
+            lock (_incidentsLock)
+                return _incidents is null ? [] : [.. _incidents];
+        }
+    }
 
     /// <summary>Why the connection ended, when it ended before the bench closed it.</summary>
     public string? ClosedReason => _closedReason;
@@ -108,6 +140,8 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
             case SubscribeAnswer.Accepted:
                 // Live at once, in the receive loop: the next frame read is already a message to count.
                 Epoch = epoch ?? Epoch;
+                if (resume is not null)
+                    (ResumedSince, ResumeAckOffset, Recovered) = (resume.Last, offset, dialect.ReadRecovered(message));
                 if (!_live && resume is null)
                     GoLive(offset);
                 else if (!_live)
@@ -160,6 +194,7 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
         {
             Gaps++;
             MissingInGaps += sequence - _last - 1;
+            (_holes ??= []).Add(new Hole(_last + 1, sequence - 1, ResumedSince, Recovered));
             _last = sequence;
         }
 
@@ -176,11 +211,28 @@ internal abstract class Subscriber(PhaseClock clock) : IDisposable
         return bigger;
     }
 
+    /// <summary>Records a control frame or a connection end worth reporting (see <see cref="Incidents"/>).</summary>
+    protected void Incident(string what)
+    {
+        lock (_incidentsLock)
+            (_incidents ??= []).Add(what);
+    }
+
     /// <summary>The connection ended: records why (the first reason wins) and fails a connect still waiting.</summary>
     protected void Closed(string reason)
     {
+        Incident(reason);
         _closedReason ??= reason;
         _welcomed.TrySetException(new InvalidOperationException(reason));
         _subscribed.TrySetException(new InvalidOperationException(reason));
     }
+}
+
+/// <summary>
+/// Offsets <paramref name="From"/>..<paramref name="To"/> never received; <paramref name="Since"/> and
+/// <paramref name="Recovered"/> are those of the last resume before the hole (null: before any).
+/// </summary>
+internal readonly record struct Hole(long From, long To, long? Since, bool? Recovered)
+{
+    public long Count => To - From + 1;
 }

@@ -72,6 +72,24 @@ internal sealed class SubscriberSet : IDisposable
     }
 
     /// <summary>
+    /// As <see cref="MoveAsync"/>, but the way real clients come back after losing their server: all at once, each after
+    /// its own random delay below <paramref name="jitter"/> (jittered backoff), with no cap on how many connect together.
+    /// </summary>
+    public async Task<TimeSpan> MoveJitteredAsync(IReadOnlyList<Subscriber> which, IReadOnlyList<Uri> nodes, TimeSpan jitter, CancellationToken cancellationToken)
+    {
+        var endpoints = nodes.Select(node => new SubscriberEndpoint(node, _handler)).ToArray();
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(which.Select((subscriber, i) => Task.Run(
+            async () =>
+            {
+                await Task.Delay(jitter * Random.Shared.NextDouble(), cancellationToken);
+                await subscriber.ReconnectAsync(endpoints[i % endpoints.Length], cancellationToken);
+            },
+            CancellationToken.None)));
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
     /// The reconnect storm: every subscriber drops its connection and reconnects at once (each to its node), recovering
     /// where the system can. Returns when all are subscribed again; throws when one could not within <paramref name="timeout"/>.
     /// </summary>

@@ -178,7 +178,13 @@ internal sealed class WebSocketSubscriber : Subscriber
 
         // A gateway ack is never a message; a peer's answer may share a WebSocket message with deliveries (SignalR).
         if (wasLive || (IsLive && !_dialect.HasOffsets))
+        {
+            var received = Received;
             OnFrames(message, _dialect.SequenceKey);
+            if (Received == received && _dialect.IsIncident(message))
+                Incident(System.Text.Encoding.UTF8.GetString(message));
+        }
+
         return _dialect.Reply(message);
     }
 }
