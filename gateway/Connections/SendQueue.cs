@@ -135,9 +135,14 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         Wake(!_frames.IsEmpty);
     }
 
+    /// <summary>
+    /// Completes the reader's wait if it is armed. Always an interlocked operation, never a plain read first: the full
+    /// fence orders the frame just queued (or the completion) before the look at <c>_waiting</c>, so the reader, which
+    /// arms and then looks at the queue, and this offer cannot both miss each other.
+    /// </summary>
     private void Wake(bool framesQueued)
     {
-        if (Volatile.Read(ref _waiting) == 1 && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        if (Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
             _wait.SetResult(framesQueued);
     }
 
