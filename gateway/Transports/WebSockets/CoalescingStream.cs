@@ -66,10 +66,21 @@ internal sealed class CoalescingStream(Stream inner) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The WebSocket flushes after every frame it writes. While <see cref="Hold"/> is set that flush is deferred: the
+    /// writer loop clears the flag for the backlog's last frame, whose write carries everything held. Flushing held bytes
+    /// here would send every frame on its own, which is what holding exists to avoid.
+    /// </summary>
+    public override Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_heldCount > 0)
-            await WriteWithHeldAsync(ReadOnlyMemory<byte>.Empty, cancellationToken);
+        if (Hold)
+            return Task.CompletedTask;
+        return _heldCount == 0 ? inner.FlushAsync(cancellationToken) : FlushHeldAsync(cancellationToken);
+    }
+
+    private async Task FlushHeldAsync(CancellationToken cancellationToken)
+    {
+        await WriteWithHeldAsync(ReadOnlyMemory<byte>.Empty, cancellationToken);
         await inner.FlushAsync(cancellationToken);
     }
 

@@ -190,13 +190,19 @@ internal sealed partial class WebSocketTransport(
                     continue;
                 }
 
-                while (queue.TryDequeue(out var frame))
+                if (!queue.TryDequeue(out var frame))
+                    continue;
+                while (true)
                 {
-                    // More frames behind this one: hold it, so the backlog goes out in one write (the last one flushes;
-                    // a single reader's count above zero means another dequeue will succeed).
+                    // More frames behind this one (already taken, so certain): hold it, so the backlog goes out in one
+                    // write, which the last frame's send makes.
+                    var more = queue.TryDequeue(out var next);
                     if (coalescing is not null)
-                        coalescing.Hold = queue.Count > 0;
+                        coalescing.Hold = more;
                     await SendAsync(socket, frame.Utf8, session.WritesAbandoned);
+                    if (!more)
+                        break;
+                    frame = next!;
                 }
             }
 

@@ -247,6 +247,65 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public async Task AWaitAfterACancelledOneIsWokenByTheNextFrame()
+    {
+        var queue = new SendQueue(maxFrames: 16, maxBytes: 1024);
+        using (var cancellation = new CancellationTokenSource())
+        {
+            var cancelled = queue.WaitToReadAsync(cancellation.Token).AsTask();
+            await cancellation.CancelAsync();
+            await FluentActions.Awaiting(() => cancelled.WaitAsync(Timeout)).Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        var wait = queue.WaitToReadAsync(CancellationToken.None).AsTask();
+        wait.IsCompleted.Should().BeFalse();
+        queue.TryEnqueue(Frame(1));
+
+        (await wait.WaitAsync(Timeout)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task AReaderWaitingBetweenFramesGetsEveryFrameOfConcurrentWritersOnceAndInEachWritersOrder()
+    {
+        const int writers = 4;
+        const int framesPerWriter = 5000;
+        var queue = new SendQueue(maxFrames: writers * framesPerWriter, maxBytes: long.MaxValue);
+        var origin = new Dictionary<EncodedFrame, (int Writer, int Index)>(ReferenceEqualityComparer.Instance);
+        var frames = Enumerable.Range(0, writers).Select(w => Enumerable.Range(0, framesPerWriter).Select(i =>
+        {
+            var frame = Frame(1);
+            origin[frame] = (w, i);
+            return frame;
+        }).ToArray()).ToArray();
+
+        // The reader drains and waits again as the writer loops do, so offers race with arming the wait.
+        var reader = Task.Run(async () =>
+        {
+            var next = new int[writers];
+            var received = 0;
+            while (received < writers * framesPerWriter && await queue.WaitToReadAsync(CancellationToken.None))
+            {
+                while (queue.TryDequeue(out var frame))
+                {
+                    var (writer, index) = origin[frame];
+                    index.Should().Be(next[writer]++, "writer {0}'s frames arrive in order, none lost or repeated", writer);
+                    received++;
+                }
+            }
+
+            return received;
+        });
+        await Task.WhenAll(frames.Select(own => Task.Run(() =>
+        {
+            foreach (var frame in own)
+                queue.TryEnqueue(frame).Should().Be(EnqueueResult.Enqueued);
+        }))).WaitAsync(Timeout);
+
+        (await reader.WaitAsync(Timeout)).Should().Be(writers * framesPerWriter);
+        queue.Count.Should().Be(0);
+    }
+
+    [Fact]
     public void CompleteIsIdempotent()
     {
         var queue = new SendQueue(maxFrames: 16, maxBytes: 1024);

@@ -55,7 +55,7 @@ public sealed class CoalescingStreamTests
     }
 
     [Fact]
-    public async Task FlushWritesWhatIsHeld()
+    public async Task FlushWaitsWhileHoldingAndWritesWhatIsHeldOnceReleased()
     {
         var inner = new RecordingStream();
         await using var stream = new CoalescingStream(inner);
@@ -63,8 +63,31 @@ public sealed class CoalescingStreamTests
         stream.Hold = true;
         await stream.WriteAsync(Bytes("held"));
         await stream.FlushAsync();
+        inner.Writes.Should().BeEmpty("a flush while the writer holds waits for the backlog's last frame");
+
+        stream.Hold = false;
+        await stream.FlushAsync();
 
         inner.Writes.Should().Equal("held");
+        inner.Flushes.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ABacklogWrittenAndFlushedFrameByFrameGoesOutInOneWrite()
+    {
+        // What ManagedWebSocket does for each message: write the frame, then flush.
+        var inner = new RecordingStream();
+        await using var stream = new CoalescingStream(inner);
+        string[] frames = ["one,", "two,", "three"];
+
+        for (var i = 0; i < frames.Length; i++)
+        {
+            stream.Hold = i < frames.Length - 1;
+            await stream.WriteAsync(Bytes(frames[i]));
+            await stream.FlushAsync();
+        }
+
+        inner.Writes.Should().Equal("one,two,three");
         inner.Flushes.Should().Be(1);
     }
 
