@@ -11,17 +11,26 @@ namespace OrleansRealtime.Gateway.Cluster;
 /// </summary>
 internal sealed partial class ClusterAccess(IClusterClient client, ILogger<ClusterAccess> logger)
 {
+    private readonly PublishBatcher _publishes = new(channel => client.GetGrain<IChannelGrain>(channel));
+
     public IClusterClient Client { get; } = client;
+
+    /// <summary>Grain calls the publish batcher made so far (one per batch), for benchmarks and diagnostics.</summary>
+    public long PublishCalls => _publishes.Calls;
 
     public IChannelGrain Channel(string channel) => Client.GetGrain<IChannelGrain>(channel);
 
-    /// <summary>Publishes, inside a <c>publish</c> span; <paramref name="via"/> names the transport (or REST) it came by.</summary>
+    /// <summary>
+    /// Publishes through the gateway's group commit (<see cref="PublishBatcher"/>), inside a <c>publish</c> span;
+    /// <paramref name="via"/> names the transport (or REST) it came by.
+    /// </summary>
     public async ValueTask<ChannelPosition> PublishAsync(string channel, PublishRequest request, string via)
     {
         using var span = RealtimeActivities.StartPublish(channel, via);
         try
         {
-            var position = await CallAsync(Channel(channel).PublishAsync(RealtimeActivities.Traced(request, span)), "publish", channel);
+            var queued = _publishes.PublishAsync(channel, RealtimeActivities.Traced(request, span));
+            var position = await CallAsync(new ValueTask<ChannelPosition>(queued), "publish", channel);
             RealtimeActivities.Published(span, position);
             return position;
         }
