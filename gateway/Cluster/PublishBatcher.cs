@@ -28,9 +28,6 @@ internal sealed class PublishBatcher(Func<string, IChannelGrain> grains)
     /// <summary>Grain calls made so far (one per batch); published messages / calls is the batching factor.</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
-    /// <summary>Channels with publications waiting or in flight.</summary>
-    public int ActiveChannels => _channels.Count;
-
     /// <summary>
     /// Queues a publication; completes with its position, or fails with the grain call's exception (the whole batch
     /// failed) or an <see cref="ArgumentException"/> (the grain refused this publication).

@@ -7,7 +7,7 @@ using OrleansRealtime.Testing;
 namespace OrleansRealtime.Cluster.Tests.Channels;
 
 /// <summary>The channel grain's behaviour, run once per storage (one subclass each, each with its own cluster).</summary>
-public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
+public abstract partial class ChannelGrainTests(ChannelClusterFixture fixture)
 {
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
