@@ -9,14 +9,11 @@ namespace OrleansRealtime.Gateway.Cluster;
 /// The one door from the gateway to the grains. Maps cluster failures to protocol errors: the cluster being
 /// unreachable or slow is <c>unavailable</c> (the client may retry); anything else unexpected is <c>internal</c>.
 /// </summary>
-internal sealed partial class ClusterAccess(IClusterClient client, ILogger<ClusterAccess> logger)
+internal sealed partial class ClusterAccess(IClusterClient client, RealtimeMetrics metrics, ILogger<ClusterAccess> logger)
 {
-    private readonly PublishBatcher _publishes = new(channel => client.GetGrain<IChannelGrain>(channel));
+    private readonly PublishBatcher _publishes = new(channel => client.GetGrain<IChannelGrain>(channel), metrics.PublishCalled);
 
     public IClusterClient Client { get; } = client;
-
-    /// <summary>Grain calls the publish batcher made so far (one per batch), for benchmarks and diagnostics.</summary>
-    public long PublishCalls => _publishes.Calls;
 
     public IChannelGrain Channel(string channel) => Client.GetGrain<IChannelGrain>(channel);
 

@@ -16,18 +16,16 @@ namespace OrleansRealtime.Gateway.Cluster;
 /// so idle channels hold nothing. Results complete synchronously on the batch's completion, in batch order, so acks
 /// of one channel are queued in offset order.
 /// </remarks>
-internal sealed class PublishBatcher(Func<string, IChannelGrain> grains)
+/// <param name="grains">The channel grain of a channel.</param>
+/// <param name="called">Told of every grain call (the metric that shows the batching factor).</param>
+internal sealed class PublishBatcher(Func<string, IChannelGrain> grains, Action called)
 {
     /// <summary>Most publications one grain call carries; the rest wait for the next call.</summary>
     public const int MaxBatch = 256;
 
     private readonly Func<string, IChannelGrain> _grains = grains;
+    private readonly Action _called = called;
     private readonly ConcurrentDictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
-    private long _calls;
-
-    /// <summary>Grain calls made so far (one per batch); published messages / calls is the batching factor.</summary>
-    public long Calls => Interlocked.Read(ref _calls);
-
     /// <summary>
     /// Queues a publication; completes with its position, or fails with the grain call's exception (the whole batch
     /// failed) or an <see cref="ArgumentException"/> (the grain refused this publication).
@@ -113,7 +111,7 @@ internal sealed class PublishBatcher(Func<string, IChannelGrain> grains)
             PublishResult[] results;
             try
             {
-                Interlocked.Increment(ref owner._calls);
+                owner._called();
                 results = await _grain.PublishBatchAsync(requests);
             }
             catch (Exception exception)
