@@ -1,5 +1,4 @@
 using System.Text;
-using Orleans.Streams;
 using OrleansRealtime.Channels;
 using OrleansRealtime.Testing;
 
@@ -73,21 +72,7 @@ public abstract partial class ChannelGrainTests
     {
         const int count = 12;
         var channel = NewChannel();
-        var received = new List<ChannelMessage>();
-        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stream = Fixture.Client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, channel));
-        var subscription = await stream.SubscribeAsync((message, _) =>
-        {
-            lock (received)
-            {
-                received.Add(message);
-                if (received.Count == count)
-                    all.TrySetResult();
-            }
-
-            return Task.CompletedTask;
-        });
+        var (received, all, subscription) = await CollectStreamAsync(channel, count);
 
         try
         {
@@ -95,7 +80,7 @@ public abstract partial class ChannelGrainTests
             await grain.PublishBatchAsync([.. Enumerable.Range(0, count / 2).Select(i => Request($"a{i}"))]);
             await grain.PublishBatchAsync([.. Enumerable.Range(0, count / 2).Select(i => Request($"b{i}"))]);
 
-            await all.Task.WithTimeout(Timeout, $"{count} stream deliveries");
+            await all.WithTimeout(Timeout, $"{count} stream deliveries");
             lock (received)
             {
                 received.Select(m => m.Offset).Should().Equal(Enumerable.Range(1, count).Select(i => (long)i));
