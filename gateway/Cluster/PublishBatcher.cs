@@ -68,7 +68,18 @@ internal sealed class PublishBatcher(Func<string, IChannelGrain> grains, Action 
                 _sending = true;
             }
 
-            _ = SendLoopAsync();
+            // The loop outlives the publication that started it: it must not carry that caller's context (its trace
+            // span, above all) into the calls it makes for later publications.
+            var flow = ExecutionContext.SuppressFlow();
+            try
+            {
+                _ = SendLoopAsync();
+            }
+            finally
+            {
+                flow.Undo();
+            }
+
             return true;
         }
 

@@ -197,12 +197,16 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>Answers a frame that failed: a protocol error as itself, anything else as <c>internal</c> (logged).</summary>
-    private void Fail(ReadOnlyMemory<byte> id, string? typeName, Exception exception)
+    /// <summary>
+    /// Answers a frame that failed: a protocol error as itself, anything else as <c>internal</c> (logged). A bad
+    /// request counts as a strike against the connection only when found while dispatching (<paramref name="strike"/>):
+    /// the abuse bucket is the dispatch loop's alone, and a publication the cluster refuses later was no malformed frame.
+    /// </summary>
+    private void Fail(ReadOnlyMemory<byte> id, string? typeName, Exception exception, bool strike = true)
     {
         if (exception is ProtocolException protocol)
         {
-            if (protocol.Code == ErrorCode.BadRequest)
+            if (protocol.Code == ErrorCode.BadRequest && strike)
                 BadFrame(id, protocol.Message);
             else
                 SendError(id, protocol.Code, protocol.Message);
@@ -341,7 +345,7 @@ internal sealed partial class Session
         }
         catch (Exception ex)
         {
-            Fail(id, typeName, ex);
+            Fail(id, typeName, ex, strike: false);
         }
         finally
         {
