@@ -37,7 +37,7 @@ internal sealed class FanoutRig : IDisposable
         Listener = listener == MeterListenerKind.MetricsReader ? new MetricsReader(metrics) : null;
 
         // No cluster: the fan-out path never calls it (the feed is driven directly, as a stream delivery would).
-        var cluster = new ClusterAccess(client: null!, NullLogger<ClusterAccess>.Instance);
+        var cluster = new ClusterAccess(client: null!, metrics, NullLogger<ClusterAccess>.Instance);
         var feeds = new ChannelFeedRegistry(cluster, gateway, limits, metrics, time, NullLogger<ChannelFeed>.Instance);
         var services = new SessionServices(
             limits,

@@ -9,19 +9,25 @@ namespace OrleansRealtime.Gateway.Cluster;
 /// The one door from the gateway to the grains. Maps cluster failures to protocol errors: the cluster being
 /// unreachable or slow is <c>unavailable</c> (the client may retry); anything else unexpected is <c>internal</c>.
 /// </summary>
-internal sealed partial class ClusterAccess(IClusterClient client, ILogger<ClusterAccess> logger)
+internal sealed partial class ClusterAccess(IClusterClient client, RealtimeMetrics metrics, ILogger<ClusterAccess> logger)
 {
+    private readonly PublishBatcher _publishes = new(channel => client.GetGrain<IChannelGrain>(channel), metrics.PublishCalled);
+
     public IClusterClient Client { get; } = client;
 
     public IChannelGrain Channel(string channel) => Client.GetGrain<IChannelGrain>(channel);
 
-    /// <summary>Publishes, inside a <c>publish</c> span; <paramref name="via"/> names the transport (or REST) it came by.</summary>
+    /// <summary>
+    /// Publishes through the gateway's group commit (<see cref="PublishBatcher"/>), inside a <c>publish</c> span;
+    /// <paramref name="via"/> names the transport (or REST) it came by.
+    /// </summary>
     public async ValueTask<ChannelPosition> PublishAsync(string channel, PublishRequest request, string via)
     {
         using var span = RealtimeActivities.StartPublish(channel, via);
         try
         {
-            var position = await CallAsync(Channel(channel).PublishAsync(RealtimeActivities.Traced(request, span)), "publish", channel);
+            var queued = _publishes.PublishAsync(channel, RealtimeActivities.Traced(request, span));
+            var position = await CallAsync(new ValueTask<ChannelPosition>(queued), "publish", channel);
             RealtimeActivities.Published(span, position);
             return position;
         }

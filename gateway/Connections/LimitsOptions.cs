@@ -38,6 +38,13 @@ public sealed class LimitsOptions
     [Range(256, 16 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Publications one connection may have in flight (sent to the channel grains, not yet answered). A connection at
+    /// the limit is not read further until one is answered: backpressure, not an error.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxPublishesInFlight { get; set; } = 256;
+
     /// <summary>The server pings every this many seconds.</summary>
     [Range(1, 3600)]
     public int HeartbeatSeconds { get; set; } = 25;

@@ -6,14 +6,18 @@ namespace OrleansRealtime.Gateway.Connections;
 
 internal sealed partial class Session
 {
+    /// <summary>Slots for publications in flight (<see cref="LimitsOptions.MaxPublishesInFlight"/>); made on the first publish.</summary>
+    private SemaphoreSlim? _publishSlots;
+
     /// <summary>A <c>history</c> frame without <c>limit</c> reads this many messages.</summary>
     public const int DefaultHistoryLimit = 100;
 
     /// <summary>
     /// Handles one received transport message: a frame or a batch of frames, answered in order. Success is answered
     /// only to frames that carry an <c>id</c> (a frame without one is fire-and-forget); errors are always answered.
-    /// Frames of one connection are handled one at a time, whichever transport request carried them, so a client's
-    /// publishes to a channel get offsets in the order it sent them.
+    /// Frames of one connection are handled one at a time, whichever transport request carried them; a publication is
+    /// handed to the channel's batcher in that order and answered when the grain has it, without holding up the frames
+    /// after it, so a client's publishes to a channel get offsets in the order it sent them.
     /// </summary>
     public async ValueTask HandleAsync(ReadOnlyMemory<byte> utf8)
     {
@@ -187,18 +191,30 @@ internal sealed partial class Session
                     throw ProtocolException.BadRequest($"frame type '{frame.TypeName}' is not supported by this gateway yet");
             }
         }
-        catch (ProtocolException ex)
-        {
-            if (ex.Code == ErrorCode.BadRequest)
-                BadFrame(frame.Id, ex.Message);
-            else
-                SendError(frame.Id, ex.Code, ex.Message);
-        }
         catch (Exception ex)
         {
-            LogFrameFailed(_services.Logger, ex, ConnectionId, frame.TypeName);
-            SendError(frame.Id, ErrorCode.Internal, "internal error");
+            Fail(frame.Id, frame.TypeName, ex);
         }
+    }
+
+    /// <summary>
+    /// Answers a frame that failed: a protocol error as itself, anything else as <c>internal</c> (logged). A bad
+    /// request counts as a strike against the connection only when found while dispatching (<paramref name="strike"/>):
+    /// the abuse bucket is the dispatch loop's alone, and a publication the cluster refuses later was no malformed frame.
+    /// </summary>
+    private void Fail(ReadOnlyMemory<byte> id, string? typeName, Exception exception, bool strike = true)
+    {
+        if (exception is ProtocolException protocol)
+        {
+            if (protocol.Code == ErrorCode.BadRequest && strike)
+                BadFrame(id, protocol.Message);
+            else
+                SendError(id, protocol.Code, protocol.Message);
+            return;
+        }
+
+        LogFrameFailed(_services.Logger, exception, ConnectionId, typeName);
+        SendError(id, ErrorCode.Internal, "internal error");
     }
 
     private async ValueTask SubscribeAsync(ClientFrame frame, bool answer)
@@ -293,6 +309,13 @@ internal sealed partial class Session
             Send(FrameWriter.ChannelAck(frame.Id, channel));
     }
 
+    /// <summary>
+    /// Checks a publication (channel, data, grant; the rate limit was applied on admission) and hands it to the
+    /// gateway's batcher. A frame stream does not wait for the answer: the next frame is read at once, so one connection
+    /// keeps up to <see cref="LimitsOptions.MaxPublishesInFlight"/> publications in flight, and the ack or error follows
+    /// when the grain answers. Offsets of one channel still follow the send order, because the batcher keeps arrival
+    /// order per channel. An invocation (SignalR) returns its answer, so it waits.
+    /// </summary>
     private async ValueTask PublishAsync(ClientFrame frame, bool answer)
     {
         var channel = RequireChannel(frame.Channel);
@@ -300,10 +323,42 @@ internal sealed partial class Session
             throw ProtocolException.BadRequest("missing field 'data'");
         Authorize(RequireIdentity().Grants.CanPublish(channel), "publish to", channel);
 
-        var position = await _services.Cluster.PublishAsync(channel, new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority), Transport);
+        var request = new PublishRequest(frame.Data.ToArray(), UserId, frame.Priority);
+        if (Volatile.Read(ref _answer) is not null)
+        {
+            await PublishCoreAsync(channel, request, frame.Id, answer);
+            return;
+        }
+
+        // Backpressure: a connection at its limit is not read further until an earlier publication is answered.
+        var slots = _publishSlots ??= new SemaphoreSlim(_services.Limits.MaxPublishesInFlight);
+        await slots.WaitAsync();
+        // The id lives in the received buffer, which the transport reuses once this frame's dispatch returns.
+        _ = PublishInFlightAsync(channel, request, frame.Id.ToArray(), frame.TypeName, answer, slots);
+    }
+
+    private async Task PublishInFlightAsync(string channel, PublishRequest request, byte[] id, string? typeName, bool answer, SemaphoreSlim slots)
+    {
+        try
+        {
+            await PublishCoreAsync(channel, request, id, answer);
+        }
+        catch (Exception ex)
+        {
+            Fail(id, typeName, ex, strike: false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async ValueTask PublishCoreAsync(string channel, PublishRequest request, ReadOnlyMemory<byte> id, bool answer)
+    {
+        var position = await _services.Cluster.PublishAsync(channel, request, Transport);
         _services.Metrics.Published();
         if (answer)
-            Send(FrameWriter.PublishAck(frame.Id, channel, position));
+            Send(FrameWriter.PublishAck(id, channel, position));
     }
 
     private async ValueTask HistoryAsync(ClientFrame frame, bool answer)

@@ -24,6 +24,7 @@ internal sealed class RealtimeMetrics
     private readonly Counter<long> _framesReceived;
     private readonly Counter<long> _framesSent;
     private readonly Counter<long> _published;
+    private readonly Counter<long> _publishCalls;
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _errors;
@@ -37,6 +38,7 @@ internal sealed class RealtimeMetrics
         _framesReceived = Meter.CreateCounter<long>("realtime.frames.received", "{frame}", "Client frames received, by transport");
         _framesSent = Meter.CreateCounter<long>("realtime.frames.sent", "{frame}", "Server frames queued to clients, by transport");
         _published = Meter.CreateCounter<long>("realtime.messages.published", "{message}", "Messages published through this gateway");
+        _publishCalls = Meter.CreateCounter<long>("realtime.publish.calls", "{call}", "Channel grain publish calls (one per group-commit batch)");
         _delivered = Meter.CreateCounter<long>("realtime.messages.delivered", "{message}", "Message frames queued to clients, by transport");
         _dropped = Meter.CreateCounter<long>("realtime.frames.dropped", "{frame}", "Frames not delivered, by reason");
         _errors = Meter.CreateCounter<long>("realtime.errors", "{error}", "Error frames and problems sent, by code");
@@ -66,6 +68,9 @@ internal sealed class RealtimeMetrics
     public void FramesSent(string transport, int frames) => _framesSent.Add(frames, new KeyValuePair<string, object?>("transport", transport));
 
     public void Published() => _published.Add(1);
+
+    /// <summary>The gateway's group commit made one channel grain call (a batch of publications).</summary>
+    public void PublishCalled() => _publishCalls.Add(1);
 
     public void Delivered(string transport) => _delivered.Add(1, new KeyValuePair<string, object?>("transport", transport));
 

@@ -14,6 +14,15 @@ public interface IChannelGrain : IGrainWithStringKey
     [Alias("publish")]
     ValueTask<ChannelPosition> PublishAsync(PublishRequest request);
 
+    /// <summary>
+    /// Publishes several messages in one call (a gateway's group commit): consecutive offsets in the order given, one
+    /// history append and one stream batch. Answers one result per request, in the same order; a request the grain
+    /// refuses (e.g. without data) gets its error there and takes no offset. Completes once the history store holds
+    /// every accepted message durably; a store failure fails the whole call.
+    /// </summary>
+    [Alias("publish-batch")]
+    ValueTask<PublishResult[]> PublishBatchAsync(PublishRequest[] requests);
+
     /// <summary>Reads retained history after a position (recovery, gap filling, history frames).</summary>
     [Alias("read"), AlwaysInterleave]
     ValueTask<HistoryPage> ReadAsync(HistoryQuery query);

@@ -43,40 +43,72 @@ internal sealed partial class ChannelGrain(
     public async ValueTask<ChannelPosition> PublishAsync(PublishRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var message = NextMessage(request);
+        var result = (await PublishBatchAsync([request]))[0];
+        return result.Error is null ? result.Position : throw new ArgumentException(result.Error, nameof(request));
+    }
+
+    public async ValueTask<PublishResult[]> PublishBatchAsync(PublishRequest[] requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var results = new PublishResult[requests.Length];
+        var accepted = new List<PublishRequest>(requests.Length);
+        for (var i = 0; i < requests.Length; i++)
+        {
+            if (requests[i]?.Data is null)
+                results[i] = PublishResult.Refused("a publication needs data");
+            else
+                accepted.Add(requests[i]);
+        }
+
+        if (accepted.Count == 0)
+            return results;
+
+        var messages = NextMessages(accepted);
         try
         {
-            await store.AppendAsync(message);
+            await store.AppendBatchAsync(messages);
         }
         catch (HistoryConflictException conflict)
         {
             // The store is not where this activation thought: an append that timed out but landed, another
             // activation that wrote meanwhile, or a lost log. Take the store's position once and retry; a second
             // conflict means something keeps writing behind our back, and the caller gets the error.
-            LogAppendConflict(logger, conflict, _channel, message.Offset, message.Epoch);
+            LogAppendConflict(logger, conflict, _channel, messages[0].Offset, messages[0].Epoch);
             await ReopenAsync();
-            message = NextMessage(request);
-            await store.AppendAsync(message);
+            messages = NextMessages(accepted);
+            await store.AppendBatchAsync(messages);
         }
 
-        // Durable from here on: the ack may go out whatever happens to the live fan-out.
-        _top = message.Offset;
-        _published++;
-        _rate.Record(message.TimestampMs);
+        // Durable from here on: the acks may go out whatever happens to the live fan-out.
+        _top = messages[^1].Offset;
+        _published += messages.Length;
+        foreach (var message in messages)
+            _rate.Record(message.TimestampMs);
         try
         {
-            await _stream!.OnNextAsync(message);
+            await _stream!.OnNextBatchAsync(messages);
         }
         catch (Exception exception)
         {
-            // A full memory-stream queue throws InvalidOperationException. Gateways detect the missing offset on the
-            // next publication (or their periodic check) and read it from history, so the publish still succeeds.
-            LogStreamPublishFailed(logger, exception, _channel, message.Offset);
+            // A full memory-stream queue throws InvalidOperationException. Gateways detect the missing offsets on the
+            // next publication (or their periodic check) and read them from history, so the publish still succeeds.
+            LogStreamPublishFailed(logger, exception, _channel, messages[0].Offset);
         }
 
-        await ForwardToPatternsAsync(message);
+        foreach (var message in messages)
+            await ForwardToPatternsAsync(message);
 
-        return new ChannelPosition(message.Offset, message.Epoch);
+        var next = 0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i].Error is null)
+            {
+                var message = messages[next++];
+                results[i] = PublishResult.Published(new ChannelPosition(message.Offset, message.Epoch));
+            }
+        }
+
+        return results;
     }
 
     public ValueTask<ChannelPosition> GetPositionAsync() => ValueTask.FromResult(new ChannelPosition(_top, _epoch));
@@ -116,8 +148,19 @@ internal sealed partial class ChannelGrain(
         }
     }
 
-    private ChannelMessage NextMessage(PublishRequest request) =>
-        new(_channel, _top + 1, _epoch, request.Data, request.From, clock.GetUtcNow().ToUnixTimeMilliseconds(), request.Priority, request.Event, request.TraceParent);
+    /// <summary>The accepted requests as messages with the offsets after the top, all stamped with one timestamp.</summary>
+    private ChannelMessage[] NextMessages(List<PublishRequest> requests)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var messages = new ChannelMessage[requests.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var request = requests[i];
+            messages[i] = new(_channel, _top + 1 + i, _epoch, request.Data, request.From, now, request.Priority, request.Event, request.TraceParent);
+        }
+
+        return messages;
+    }
 
     private async Task ReopenAsync()
     {

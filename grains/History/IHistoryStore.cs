@@ -26,6 +26,13 @@ public interface IHistoryStore
     ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Appends consecutive messages of one channel and epoch at once (a channel grain's batch), all or none: the first
+    /// must be the stored top + 1, or <see cref="HistoryConflictException"/> is thrown and nothing is stored. One round
+    /// trip to the store however many messages, which is what makes batched publishing cheaper than one append each.
+    /// </summary>
+    ValueTask AppendBatchAsync(IReadOnlyList<ChannelMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Up to <paramref name="limit"/> retained, unexpired messages with offset greater than <paramref name="after"/>,
     /// oldest first, with the current epoch and top. <see cref="HistorySlice.Oldest"/> tells the caller whether
     /// anything after <paramref name="after"/> was already trimmed. <paramref name="limit"/> 0 reads only the position.

@@ -20,20 +20,29 @@ internal sealed class MemoryChannelLog(string epoch, int size)
         }
     }
 
-    public void Append(ChannelMessage message, long expiryCutoffMs)
+    /// <summary>Appends consecutive messages, all or none (the first must follow the top).</summary>
+    public void Append(IReadOnlyList<ChannelMessage> messages, long expiryCutoffMs)
     {
         lock (_lock)
         {
             // The fence: only the single writer that knows the current epoch and top may append.
-            if (message.Epoch != Epoch || message.Offset != _top + 1)
+            var first = messages[0];
+            if (first.Epoch != Epoch || first.Offset != _top + 1)
             {
                 throw new HistoryConflictException(
-                    $"Channel '{message.Channel}': append of offset {message.Offset} in epoch '{message.Epoch}' refused; the store is at offset {_top} in epoch '{Epoch}'.");
+                    $"Channel '{first.Channel}': append of offset {first.Offset} in epoch '{first.Epoch}' refused; the store is at offset {_top} in epoch '{Epoch}'.");
+            }
+
+            for (var i = 1; i < messages.Count; i++)
+            {
+                if (messages[i].Epoch != Epoch || messages[i].Offset != first.Offset + i)
+                    throw new ArgumentException($"A batch must hold consecutive offsets of one epoch; offset {messages[i].Offset} is at index {i}.", nameof(messages));
             }
 
             TrimExpired(expiryCutoffMs);
-            _messages.Add(message);
-            _top = message.Offset;
+            foreach (var message in messages)
+                _messages.Add(message);
+            _top = messages[^1].Offset;
         }
     }
 

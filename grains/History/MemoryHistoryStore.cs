@@ -28,15 +28,20 @@ public sealed class MemoryHistoryStore(
         return ValueTask.FromResult(log.Position);
     }
 
-    public ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default) =>
+        AppendBatchAsync([message], cancellationToken);
+
+    public ValueTask AppendBatchAsync(IReadOnlyList<ChannelMessage> messages, CancellationToken cancellationToken = default)
     {
-        if (!_channels.TryGetValue(message.Channel, out var log))
+        ArgumentOutOfRangeException.ThrowIfZero(messages.Count);
+        var first = messages[0];
+        if (!_channels.TryGetValue(first.Channel, out var log))
         {
             throw new HistoryConflictException(
-                $"Channel '{message.Channel}': append of offset {message.Offset} in epoch '{message.Epoch}' refused; the store holds no log for it.");
+                $"Channel '{first.Channel}': append of offset {first.Offset} in epoch '{first.Epoch}' refused; the store holds no log for it.");
         }
 
-        log.Append(message, _options.ExpiryCutoffMs(clock));
+        log.Append(messages, _options.ExpiryCutoffMs(clock));
         return ValueTask.CompletedTask;
     }
 

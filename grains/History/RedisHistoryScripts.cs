@@ -54,28 +54,33 @@ internal static class RedisHistoryScripts
         """;
 
     /// <summary>
-    /// KEYS: meta, log. ARGV: epoch, offset, max length, expiry cutoff ms ('' = no TTL), TTL ms, data, timestamp ms,
-    /// priority, publisher ('' = none), event name ('' = none). Returns {1}, or {0, stored epoch, stored top} for a conflict,
-    /// which includes a meta key that is gone (the writer must reopen and start a new epoch).
+    /// Appends a batch of consecutive messages. KEYS: meta, log. ARGV: epoch, offset of the first message, max length,
+    /// expiry cutoff ms ('' = no TTL), TTL ms, then five values per message: data, timestamp ms, priority, publisher
+    /// ('' = none), event name ('' = none). Returns {1}, or {0, stored epoch, stored top} for a conflict (nothing is
+    /// written), which includes a meta key that is gone (the writer must reopen and start a new epoch).
     /// </summary>
     public const string Append = TrimExpired + """
         local meta = redis.call('HMGET', KEYS[1], 'epoch', 'top')
         local top = tonumber(meta[2])
-        if meta[1] ~= ARGV[1] or top == nil or top + 1 ~= tonumber(ARGV[2]) then
+        local first = tonumber(ARGV[2])
+        if meta[1] ~= ARGV[1] or top == nil or top + 1 ~= first then
           return {0, meta[1] or '', meta[2] or ''}
         end
-        local id = ARGV[2] .. '-0'
-        local fields = {'t', ARGV[7], 'd', ARGV[6], 'p', ARGV[8]}
-        if ARGV[9] ~= '' then
-          fields[#fields + 1] = 'f'
-          fields[#fields + 1] = ARGV[9]
+        local count = (#ARGV - 5) / 5
+        for i = 0, count - 1 do
+          local at = 6 + i * 5
+          local fields = {'t', ARGV[at + 1], 'd', ARGV[at], 'p', ARGV[at + 2]}
+          if ARGV[at + 3] ~= '' then
+            fields[#fields + 1] = 'f'
+            fields[#fields + 1] = ARGV[at + 3]
+          end
+          if ARGV[at + 4] ~= '' then
+            fields[#fields + 1] = 'e'
+            fields[#fields + 1] = ARGV[at + 4]
+          end
+          redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], string.format('%d-0', first + i), unpack(fields))
         end
-        if ARGV[10] ~= '' then
-          fields[#fields + 1] = 'e'
-          fields[#fields + 1] = ARGV[10]
-        end
-        redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], id, unpack(fields))
-        redis.call('HSET', KEYS[1], 'top', ARGV[2])
+        redis.call('HSET', KEYS[1], 'top', string.format('%d', first + count - 1))
         if ARGV[4] ~= '' then
           trim_expired(KEYS[2], tonumber(ARGV[4]))
           -- Once the newest entry has expired the whole log has: let Redis drop it. The meta key never expires, so a

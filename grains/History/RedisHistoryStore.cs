@@ -44,24 +44,29 @@ public sealed class RedisHistoryStore(
         return new ChannelPosition(ParseLong(parts[1]), (string)parts[0]!);
     }
 
-    public async ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var channel = message.Channel;
-        RedisValue[] values =
-        [
-            message.Epoch,
-            message.Offset,
-            _options.Size,
-            ExpiryCutoff(),
-            _options.TtlSeconds * 1000L,
-            message.Data,
-            message.TimestampMs,
-            (int)message.Priority,
-            message.From ?? string.Empty,
-            message.Event ?? string.Empty,
-        ];
+    public ValueTask AppendAsync(ChannelMessage message, CancellationToken cancellationToken = default) =>
+        AppendBatchAsync([message], cancellationToken);
 
+    public async ValueTask AppendBatchAsync(IReadOnlyList<ChannelMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(messages.Count);
+        cancellationToken.ThrowIfCancellationRequested();
+        var first = messages[0];
+        var values = new RedisValue[5 + 5 * messages.Count];
+        (values[0], values[1], values[2], values[3], values[4]) =
+            (first.Epoch, first.Offset, _options.Size, ExpiryCutoff(), _options.TtlSeconds * 1000L);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            if (message.Epoch != first.Epoch || message.Offset != first.Offset + i)
+                throw new ArgumentException($"A batch must hold consecutive offsets of one epoch; offset {message.Offset} is at index {i}.", nameof(messages));
+
+            var at = 5 + 5 * i;
+            (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4]) =
+                (message.Data, message.TimestampMs, (int)message.Priority, message.From ?? string.Empty, message.Event ?? string.Empty);
+        }
+
+        var channel = first.Channel;
         var result = await Database.ScriptEvaluateAsync(RedisHistoryScripts.Append, [MetaKey(channel), LogKey(channel)], values);
         var parts = (RedisResult[])result!;
         if ((int)parts[0] == 1)
@@ -69,8 +74,8 @@ public sealed class RedisHistoryStore(
 
         var storedEpoch = (string)parts[1]!;
         throw new HistoryConflictException(storedEpoch.Length == 0
-            ? $"Channel '{channel}': append of offset {message.Offset} in epoch '{message.Epoch}' refused; Redis holds no log for it (lost or flushed)."
-            : $"Channel '{channel}': append of offset {message.Offset} in epoch '{message.Epoch}' refused; Redis is at offset {(string)parts[2]!} in epoch '{storedEpoch}'.");
+            ? $"Channel '{channel}': append of offset {first.Offset} in epoch '{first.Epoch}' refused; Redis holds no log for it (lost or flushed)."
+            : $"Channel '{channel}': append of offset {first.Offset} in epoch '{first.Epoch}' refused; Redis is at offset {(string)parts[2]!} in epoch '{storedEpoch}'.");
     }
 
     public async ValueTask<HistorySlice> ReadAsync(string channel, long after, int limit, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ using OrleansRealtime.Testing;
 namespace OrleansRealtime.Cluster.Tests.Channels;
 
 /// <summary>The channel grain's behaviour, run once per storage (one subclass each, each with its own cluster).</summary>
-public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
+public abstract partial class ChannelGrainTests(ChannelClusterFixture fixture)
 {
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -303,21 +303,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
     {
         const int count = 100;
         var channel = NewChannel();
-        var received = new List<ChannelMessage>();
-        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stream = fixture.Client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, channel));
-        var subscription = await stream.SubscribeAsync((message, _) =>
-        {
-            lock (received)
-            {
-                received.Add(message);
-                if (received.Count == count)
-                    all.TrySetResult();
-            }
-
-            return Task.CompletedTask;
-        });
+        var (received, all, subscription) = await CollectStreamAsync(channel, count);
 
         try
         {
@@ -328,7 +314,7 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
                     await grain.PublishAsync(Request($"caller{caller}-{i}"));
             })).WithTimeout(Timeout, "the publications");
 
-            await all.Task.WithTimeout(Timeout, $"{count} stream deliveries");
+            await all.WithTimeout(Timeout, $"{count} stream deliveries");
             lock (received)
             {
                 received.Select(m => m.Offset).Should().Equal(Enumerable.Range(1, count).Select(i => (long)i));
@@ -370,6 +356,27 @@ public abstract class ChannelGrainTests(ChannelClusterFixture fixture)
         var info = await grain.GetInfoAsync();
 
         info.Should().BeEquivalentTo(new { Channel = channel, Epoch = epoch, Offset = 7L, HistoryLength = 7, Published = 7L });
+    }
+
+    /// <summary>Subscribes to the channel's stream and collects what it delivers; the task completes at <paramref name="count"/> messages.</summary>
+    protected async Task<(List<ChannelMessage> Received, Task All, StreamSubscriptionHandle<ChannelMessage> Subscription)> CollectStreamAsync(string channel, int count)
+    {
+        var received = new List<ChannelMessage>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stream = fixture.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<ChannelMessage>(StreamId.Create(StreamNames.Channel, channel));
+        var subscription = await stream.SubscribeAsync((message, _) =>
+        {
+            lock (received)
+            {
+                received.Add(message);
+                if (received.Count == count)
+                    all.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
+        return (received, all.Task, subscription);
     }
 
     protected static PublishRequest Request(string text) => new(Encoding.UTF8.GetBytes($"\"{text}\""), "user-1");

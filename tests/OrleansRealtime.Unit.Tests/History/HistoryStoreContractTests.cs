@@ -328,6 +328,72 @@ public abstract class HistoryStoreContractTests
         slice.Epoch.Should().Be(reopened.Epoch);
     }
 
+    [Fact]
+    public async Task ABatchAppendsConsecutiveMessagesInOrderAfterTheTop()
+    {
+        var store = CreateStore(Options());
+        var channel = NewChannel();
+        var epoch = (await store.OpenAsync(channel)).Epoch;
+        await AppendAsync(store, channel, epoch, 1, 1);
+
+        await store.AppendBatchAsync([Message(channel, epoch, 2, "b"), Message(channel, epoch, 3, "c") with { From = null, Event = "evt" }, Message(channel, epoch, 4, "d")]);
+        await store.AppendAsync(Message(channel, epoch, 5, "e"));
+
+        var slice = await store.ReadAsync(channel, 0, 10);
+        slice.Top.Should().Be(5);
+        Offsets(slice).Should().Equal(1, 2, 3, 4, 5);
+        slice.Messages.Select(m => Encoding.UTF8.GetString(m.Data)).Should().Equal("\"m1\"", "\"b\"", "\"c\"", "\"d\"", "\"e\"");
+        slice.Messages[2].From.Should().BeNull();
+        slice.Messages[2].Event.Should().Be("evt");
+        slice.Messages[3].From.Should().Be("user-1");
+        (await store.OpenAsync(channel)).Should().Be(new ChannelPosition(5, epoch));
+    }
+
+    [Fact]
+    public async Task ABatchThatDoesNotFollowTheTopStoresNothing()
+    {
+        var store = CreateStore(Options());
+        var channel = NewChannel();
+        var epoch = (await store.OpenAsync(channel)).Epoch;
+        await AppendAsync(store, channel, epoch, 1, 2);
+
+        var append = () => store.AppendBatchAsync([Message(channel, epoch, 4), Message(channel, epoch, 5)]).AsTask();
+
+        await append.Should().ThrowAsync<HistoryConflictException>();
+        var slice = await store.ReadAsync(channel, 0, 10);
+        slice.Top.Should().Be(2);
+        Offsets(slice).Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public async Task ABatchWithAHoleIsRefusedAndStoresNothing()
+    {
+        var store = CreateStore(Options());
+        var channel = NewChannel();
+        var epoch = (await store.OpenAsync(channel)).Epoch;
+
+        var append = () => store.AppendBatchAsync([Message(channel, epoch, 1), Message(channel, epoch, 3)]).AsTask();
+
+        await append.Should().ThrowAsync<ArgumentException>();
+        var slice = await store.ReadAsync(channel, 0, 10);
+        slice.Top.Should().Be(0);
+        slice.Messages.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ABatchLargerThanTheHistoryKeepsItsNewestMessages()
+    {
+        var store = CreateStore(Options(size: 3));
+        var channel = NewChannel();
+        var epoch = (await store.OpenAsync(channel)).Epoch;
+
+        await store.AppendBatchAsync([.. Enumerable.Range(1, 5).Select(offset => Message(channel, epoch, offset))]);
+
+        var slice = await store.ReadAsync(channel, 0, 10);
+        slice.Top.Should().Be(5);
+        Offsets(slice).Should().Equal(3, 4, 5);
+    }
+
     protected ChannelMessage Message(string channel, string epoch, long offset, string? text = null, long? timestampMs = null) =>
         new(channel, offset, epoch, Encoding.UTF8.GetBytes($"\"{text ?? $"m{offset}"}\""), "user-1",
             timestampMs ?? Clock.GetUtcNow().ToUnixTimeMilliseconds(), MessagePriority.Normal);
