@@ -24,22 +24,25 @@ internal sealed class FanoutRig : IDisposable
     public static readonly byte[] Payload = Encoding.UTF8.GetBytes("{\"text\":\"" + new string('x', 89) + "\"}");
 
     private readonly ServiceProvider _provider;
+    private readonly ChannelFeedRegistry _feeds;
+    private readonly SessionServices _services;
     private readonly Session[] _sessions;
     private long _offset;
 
-    public FanoutRig(int subscribers, MeterListenerKind listener = MeterListenerKind.None)
+    /// <param name="limitsOptions">The gateway's limits (queue sizes above all); the defaults when null.</param>
+    public FanoutRig(int subscribers, MeterListenerKind listener = MeterListenerKind.None, LimitsOptions? limitsOptions = null)
     {
         _provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var time = TimeProvider.System;
-        var limits = Options.Create(new LimitsOptions());
+        var limits = Options.Create(limitsOptions ?? new LimitsOptions());
         var gateway = Options.Create(new GatewayOptions());
         var metrics = new RealtimeMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         Listener = listener == MeterListenerKind.MetricsReader ? new MetricsReader(metrics) : null;
 
         // No cluster: the fan-out path never calls it (the feed is driven directly, as a stream delivery would).
         var cluster = new ClusterAccess(client: null!, metrics, NullLogger<ClusterAccess>.Instance);
-        var feeds = new ChannelFeedRegistry(cluster, gateway, limits, metrics, time, NullLogger<ChannelFeed>.Instance);
-        var services = new SessionServices(
+        var feeds = _feeds = new ChannelFeedRegistry(cluster, gateway, limits, metrics, time, NullLogger<ChannelFeed>.Instance);
+        var services = _services = new SessionServices(
             limits,
             gateway,
             cluster,
@@ -58,12 +61,19 @@ internal sealed class FanoutRig : IDisposable
         _sessions = new Session[subscribers];
         for (var i = 0; i < subscribers; i++)
         {
-            _sessions[i] = new Session($"c-{i}", new ClientIdentity($"user-{i}", Grants.Anonymous, ExpiresAt: null), TransportKind.WebSocket, services);
+            _sessions[i] = NewSession($"c-{i}");
             Feed.Add(_sessions[i], filter: null).Pending = null;
         }
     }
 
     public ChannelFeed Feed { get; }
+
+    /// <summary>Another feed of the rig's gateway, following <paramref name="log"/> (a scripted one, in tests).</summary>
+    public ChannelFeed NewFeed(IFeedLog log) => new(log, _feeds);
+
+    /// <summary>A WebSocket session of the rig's gateway, with no subscription and nothing draining its queue.</summary>
+    public Session NewSession(string connectionId) =>
+        new(connectionId, new ClientIdentity($"user-{connectionId}", Grants.Anonymous, ExpiresAt: null), TransportKind.WebSocket, _services);
 
     /// <summary>The gateway's JSON metrics reader, when asked for: a listener on every instrument, as in production.</summary>
     public MetricsReader? Listener { get; }

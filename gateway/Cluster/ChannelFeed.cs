@@ -149,9 +149,16 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     /// <summary>
     /// Answers the subscribe request (when it carried an id: success of a frame without one is silent) and makes the
     /// subscription live. Without <paramref name="since"/> the ack carries the feed's position and live frames
-    /// follow. With it, the missed messages are read from history and sent behind the ack, then the frames that
-    /// arrived meanwhile, skipping any offset already sent.
+    /// follow. With it, the missed messages are read from history and sent behind the ack, a page at a time, each page
+    /// only once the connection's queue has room for it; then the frames that arrived meanwhile, skipping any offset
+    /// already sent. A recovery slower than the channel keeps only the newest live frames (see
+    /// <see cref="ChannelSubscription.PendingFrom"/>) and reads the offsets before them from history too.
     /// </summary>
+    /// <remarks>
+    /// The ack says <c>recovered:true</c> only when the first page continues <paramref name="since"/>. Should a later
+    /// page find the history trimmed past what was sent (the channel outran a recovery that the client did not read),
+    /// the promise cannot be kept: the connection is closed as a slow consumer, and its client resumes from what it got.
+    /// </remarks>
     public async Task ActivateAsync(ChannelSubscription subscription, RecoveryPosition? since, AckWriter? ack)
     {
         if (since is not { } from)
@@ -166,16 +173,49 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
             return;
         }
 
-        var (replay, page, continuous) = await ReadAfterAsync(from);
-        lock (_sync)
+        var session = subscription.Session;
+        // A page never needs more than the half of the queue that WaitForRoomAsync leaves free.
+        var pageSize = Math.Max(1, Math.Min(PageSize, session.Outbound.MaxFrames / 2));
+        var page = await _log.ReadAsync(new HistoryQuery(from.Offset, from.Epoch, pageSize));
+        var continuous = page.Continuous && (from.Epoch is null || from.Epoch == page.Epoch);
+        var sent = from.Offset;
+        var acked = false;
+        while (true)
         {
-            var session = subscription.Session;
-            if (continuous && page.Epoch == _epoch && subscription.Pending is { } pending)
+            lock (_sync)
             {
-                subscription.Position = new RecoveryPosition(from.Offset, _epoch);
-                SendAck(session, ack, Math.Max(page.Top, _last), recovered: true);
-                var sent = from.Offset;
-                foreach (var message in replay)
+                if (subscription.Pending is not { } pending)
+                {
+                    // Released meanwhile (unsubscribed, or the connection closed): nothing more to send.
+                    if (!acked)
+                        SendAck(session, ack, _last, recovered: false);
+                    return;
+                }
+
+                if (!continuous || page.Epoch != _epoch)
+                {
+                    subscription.Pending = null;
+                    if (acked)
+                    {
+                        session.Close(Protocol.CloseReason.SlowConsumer);
+                        return;
+                    }
+
+                    // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
+                    // the client must resync, and the subscription continues live from the ack's offset.
+                    subscription.Position = new RecoveryPosition(_last, _epoch);
+                    SendAck(session, ack, _last, recovered: false);
+                    return;
+                }
+
+                if (!acked)
+                {
+                    subscription.Position = new RecoveryPosition(from.Offset, _epoch);
+                    SendAck(session, ack, Math.Max(page.Top, _last), recovered: true);
+                    acked = true;
+                }
+
+                foreach (var message in page.Messages)
                 {
                     if (message.Offset <= sent)
                         continue;
@@ -184,26 +224,38 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                     sent = message.Offset;
                 }
 
-                foreach (var frame in pending)
+                // Live once history is exhausted and the parked frames continue what was sent.
+                var hole = subscription.PendingFrom > sent + 1;
+                if (!page.More && hole && page.Messages.Count == 0)
                 {
-                    if (frame.Offset <= sent)
-                        continue;
-                    session.Send(frame);
-                    sent = frame.Offset;
+                    // History has nothing below frames the feed already delivered: it cannot close the hole.
+                    subscription.Pending = null;
+                    session.Close(Protocol.CloseReason.SlowConsumer);
+                    return;
                 }
 
-                // History can be ahead of this feed: live frames up to what was replayed must not be sent again.
-                subscription.DeliveredUpTo = sent;
-            }
-            else
-            {
-                // The history no longer holds everything after 'since', or the epoch changed: nothing is replayed,
-                // the client must resync, and the subscription continues live from the ack's offset.
-                subscription.Position = new RecoveryPosition(_last, _epoch);
-                SendAck(session, ack, _last, recovered: false);
+                if (!page.More && !hole)
+                {
+                    foreach (var frame in pending)
+                    {
+                        if (frame.Offset <= sent)
+                            continue;
+                        session.Send(frame);
+                        sent = frame.Offset;
+                    }
+
+                    // History can be ahead of this feed: live frames up to what was replayed must not be sent again.
+                    subscription.DeliveredUpTo = sent;
+                    subscription.Pending = null;
+                    return;
+                }
             }
 
-            subscription.Pending = null;
+            // More to read: first let the client take what was queued, so a long recovery never overflows its queue.
+            if (!await session.Outbound.WaitForRoomAsync())
+                return;
+            page = await _log.ReadAsync(new HistoryQuery(sent, page.Epoch, pageSize));
+            continuous = page.Continuous;
         }
     }
 
@@ -212,23 +264,6 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
     {
         if (ack is not null)
             session.Send(ack(new ChannelPosition(offset, _epoch), recovered));
-    }
-
-    private async Task<(List<ChannelMessage> Replay, HistoryPage Last, bool Continuous)> ReadAfterAsync(RecoveryPosition from)
-    {
-        var replay = new List<ChannelMessage>();
-        var page = await _log.ReadAsync(new HistoryQuery(from.Offset, from.Epoch, PageSize));
-        var continuous = page.Continuous && (from.Epoch is null || from.Epoch == page.Epoch);
-        while (continuous)
-        {
-            replay.AddRange(page.Messages);
-            if (!page.More || page.Messages.Count == 0)
-                break;
-            page = await _log.ReadAsync(new HistoryQuery(page.Messages[^1].Offset, page.Epoch, PageSize));
-            continuous = page.Continuous;
-        }
-
-        return (replay, page, continuous);
     }
 
     public async Task OnNextAsync(ChannelMessage item, StreamSequenceToken? token = null)
@@ -442,10 +477,14 @@ internal sealed partial class ChannelFeed : IAsyncObserver<ChannelMessage>
                 frame ??= _encode(message);
                 if (subscription.Pending is { } pending)
                 {
+                    // Recovery is behind the channel: keep only the newest frames, and let it read the rest from history.
                     if (pending.Count >= _registry.MaxPendingFrames)
-                        subscription.Session.Close(Protocol.CloseReason.SlowConsumer);
-                    else
-                        pending.Add(frame);
+                    {
+                        pending.Clear();
+                        subscription.PendingFrom = message.Offset;
+                    }
+
+                    pending.Add(frame);
                 }
                 else if (message.Offset > subscription.DeliveredUpTo && subscription.Session.Offer(frame) == Connections.EnqueueResult.Enqueued)
                 {

@@ -18,6 +18,13 @@ internal sealed class ChannelSubscription(ChannelFeed feed, Session session)
     public List<EncodedFrame>? Pending { get; set; } = [];
 
     /// <summary>
+    /// Where <see cref="Pending"/> starts after it overflowed: the offset of the first frame it kept. Zero while it holds
+    /// every live frame since the subscription was added. Recovery reads the offsets below it from history, so a slow
+    /// recovery costs history reads, not the connection.
+    /// </summary>
+    public long PendingFrom { get; set; }
+
+    /// <summary>
     /// The highest offset this subscription has already been sent through recovery; live frames at or below it are
     /// skipped. History can run ahead of the feed, so without it a recovered client would see those offsets twice.
     /// </summary>

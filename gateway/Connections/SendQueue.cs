@@ -46,11 +46,17 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     private int _waiting;
     private CancellationTokenRegistration _waitCancellation;
 
+    /// <summary>A recovery waiting for room (<see cref="WaitForRoomAsync"/>); completed by the dequeue that makes it.</summary>
+    private TaskCompletionSource<bool>? _room;
+
     public SendQueue(int maxFrames, long maxBytes)
     {
         _maxFrames = maxFrames;
         _maxBytes = maxBytes;
     }
+
+    /// <summary>Most frames the queue holds; a recovery replays history in pages of at most half of it.</summary>
+    public int MaxFrames => _maxFrames;
 
     /// <summary>Frames queued (counted as an offer is accepted, before the frame is visible to the reader).</summary>
     public int Count => Volatile.Read(ref _count);
@@ -122,10 +128,34 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         {
             Interlocked.Add(ref _bytes, -frame.Utf8.Length);
             Interlocked.Decrement(ref _count);
+            if (Volatile.Read(ref _room) is { } room && HasRoom)
+                ReleaseRoom(room, true);
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Completes with true once at most half of the queue's frames and bytes are in use, at once if that is so now; with
+    /// false once the queue is completed (the connection is closing). A recovery sends each page of history only after
+    /// this, so a client many pages behind is paced by its own reading instead of overflowing its queue. One waiter at a
+    /// time: a second call releases the first, which then finds the queue as it is.
+    /// </summary>
+    public Task<bool> WaitForRoomAsync()
+    {
+        if (_completed)
+            return Task.FromResult(false);
+        if (HasRoom)
+            return Task.FromResult(true);
+
+        var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _room, waiter)?.TrySetResult(true);
+
+        // A dequeue or completion between the checks above and arming the waiter has not seen it: look again.
+        if (_completed || HasRoom)
+            ReleaseRoom(waiter, !_completed);
+        return waiter.Task;
     }
 
     /// <summary>Stops accepting frames; the writer drains what is queued, then its wait returns false.</summary>
@@ -133,6 +163,17 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     {
         _completed = true;
         Wake(!_frames.IsEmpty);
+        if (Volatile.Read(ref _room) is { } room)
+            ReleaseRoom(room, false);
+    }
+
+    private bool HasRoom => Count <= _maxFrames / 2 && Bytes <= _maxBytes / 2;
+
+    /// <summary>Completes <paramref name="room"/> if it is still the armed waiter; whoever disarms it completes it.</summary>
+    private void ReleaseRoom(TaskCompletionSource<bool> room, bool result)
+    {
+        if (Interlocked.CompareExchange(ref _room, null, room) == room)
+            room.TrySetResult(result);
     }
 
     /// <summary>

@@ -337,6 +337,39 @@ public sealed class SendQueueTests
         queue.Bytes.Should().Be(enqueued * 50L).And.BeLessThanOrEqualTo(maxBytes);
     }
 
+    [Fact]
+    public async Task WaitForRoomCompletesOnceTheReaderTakesTheQueueToHalfFull()
+    {
+        var queue = new SendQueue(maxFrames: 8, maxBytes: 1024);
+        (await queue.WaitForRoomAsync().WaitAsync(Timeout)).Should().BeTrue("an empty queue has room");
+        for (var i = 0; i < 7; i++)
+            queue.TryEnqueue(Frame(1)).Should().Be(EnqueueResult.Enqueued);
+
+        var room = queue.WaitForRoomAsync();
+        for (var taken = 0; taken < 2; taken++)
+        {
+            queue.TryDequeue(out _).Should().BeTrue();
+            room.IsCompleted.Should().BeFalse($"{7 - taken - 1} of 8 frames queued is more than half");
+        }
+
+        queue.TryDequeue(out _).Should().BeTrue();
+        (await room.WaitAsync(Timeout)).Should().BeTrue("4 of 8 frames queued is half");
+    }
+
+    [Fact]
+    public async Task WaitForRoomAnswersFalseWhenTheQueueIsCompleted()
+    {
+        var queue = new SendQueue(maxFrames: 4, maxBytes: 1024);
+        for (var i = 0; i < 4; i++)
+            queue.TryEnqueue(Frame(1)).Should().Be(EnqueueResult.Enqueued);
+
+        var room = queue.WaitForRoomAsync();
+        queue.Complete();
+
+        (await room.WaitAsync(Timeout)).Should().BeFalse("a closing connection takes no more history");
+        (await queue.WaitForRoomAsync().WaitAsync(Timeout)).Should().BeFalse();
+    }
+
     private static EncodedFrame Frame(int size, MessagePriority priority = MessagePriority.Normal)
         => new(ServerFrameType.Message, new byte[size], priority);
 
