@@ -26,20 +26,9 @@ public sealed class ChannelFeedRecoveryTests
     {
         using var rig = new FanoutRig(subscribers: 0, limitsOptions: SmallQueues);
         var log = new ScriptedLog(stored: 10);
-        var feed = rig.NewFeed(log);
-        await feed.StartAsync();
         var session = rig.NewSession("slow");
-        var subscription = feed.Add(session, filter: null);
-        var firstRead = new TaskCompletionSource();
-        log.BeforeRead = read => read == 0 ? firstRead.Task : Task.CompletedTask;
-        using var reader = new QueueReader(session.Outbound);
-
-        var activation = feed.ActivateAsync(subscription, new RecoveryPosition(2, ScriptedLog.Epoch), Ack);
-        // 50 live messages while the replay is held: the 16 parked frames overflow three times.
-        for (var offset = 11; offset <= 60; offset++)
-            feed.Deliver(log.Store(offset));
-        firstRead.SetResult();
-        await activation.WaitAsync(Timeout);
+        var (feed, reader) = await RecoverWhileTheChannelRunsAheadAsync(rig, log, session);
+        using var _ = reader;
         feed.Deliver(log.Store(61));
 
         await reader.WaitForOffsetAsync(61);
@@ -54,28 +43,44 @@ public sealed class ChannelFeedRecoveryTests
     {
         using var rig = new FanoutRig(subscribers: 0, limitsOptions: SmallQueues);
         var log = new ScriptedLog(stored: 10);
+        var session = rig.NewSession("trimmed");
+        var (_, reader) = await RecoverWhileTheChannelRunsAheadAsync(rig, log, session, onRead: read =>
+        {
+            if (read == 1)
+                log.TrimBelow(40);
+        });
+        using var __ = reader;
+
+        session.CloseReason.Should().Be(CloseReason.SlowConsumer, "the ack promised recovery, and the rest is gone from history");
+        var offsets = reader.MessageOffsets();
+        offsets.Should().Equal(Enumerable.Range(3, offsets.Count).Select(i => (long)i), "what was sent has no gap: the client resumes after it");
+    }
+
+    /// <summary>
+    /// Subscribes <paramref name="session"/> with <c>since</c> offset 2 of <paramref name="log"/> (10 stored) and holds the
+    /// first history read while 50 live messages arrive, so the 16 parked frames overflow three times; then lets the
+    /// recovery run to its end. <paramref name="onRead"/> sees each read's number (from 0) before it is answered.
+    /// </summary>
+    private static async Task<(ChannelFeed Feed, QueueReader Reader)> RecoverWhileTheChannelRunsAheadAsync(
+        FanoutRig rig, ScriptedLog log, Session session, Action<int>? onRead = null)
+    {
         var feed = rig.NewFeed(log);
         await feed.StartAsync();
-        var session = rig.NewSession("trimmed");
         var subscription = feed.Add(session, filter: null);
         var firstRead = new TaskCompletionSource();
         log.BeforeRead = read =>
         {
-            if (read == 1)
-                log.TrimBelow(40);
+            onRead?.Invoke(read);
             return read == 0 ? firstRead.Task : Task.CompletedTask;
         };
-        using var reader = new QueueReader(session.Outbound);
+        var reader = new QueueReader(session.Outbound);
 
         var activation = feed.ActivateAsync(subscription, new RecoveryPosition(2, ScriptedLog.Epoch), Ack);
         for (var offset = 11; offset <= 60; offset++)
             feed.Deliver(log.Store(offset));
         firstRead.SetResult();
         await activation.WaitAsync(Timeout);
-
-        session.CloseReason.Should().Be(CloseReason.SlowConsumer, "the ack promised recovery, and the rest is gone from history");
-        var offsets = reader.MessageOffsets();
-        offsets.Should().Equal(Enumerable.Range(3, offsets.Count).Select(i => (long)i), "what was sent has no gap: the client resumes after it");
+        return (feed, reader);
     }
 
     private static EncodedFrame Ack(ChannelPosition position, bool? recovered) =>
